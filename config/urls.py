@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from xieshang.core.views import workbench_view
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("account/", include("xieshang.core.account_urls")),
+    path("api/v1/", include("xieshang.api.urls")),
+    path("c/<slug:committee>/org/", include("xieshang.org.urls")),
+    path("", workbench_view, name="workbench"),
+    path("", include("xieshang.core.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,25 @@
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the platform with waitress (production-capable WSGI server; static files via WhiteNoise)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("XS_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("XS_PORT", "8000")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("XS_THREADS", "8")))
+
+    def handle(self, *args, host, port, threads, **options):
+        from waitress import serve
+
+        from config.wsgi import application
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"Xieshang on http://{host}:{port}/  (static: {settings.STATIC_ROOT})")
+        serve(application, host=host, port=port, threads=threads, ident="xieshang",
+              trusted_proxy=os.environ.get("XS_TRUSTED_PROXY") or None,
+              trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"} if os.environ.get("XS_TRUSTED_PROXY") else None)
