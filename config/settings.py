@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "ninja",
     "xieshang.core",
     "xieshang.org",
+    "xieshang.proposals",
     "xieshang.api",
 ]
 
@@ -197,6 +198,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# HTTP 429 with the Chinese locked-out page; the response never says whether the password was right.
+AXES_LOCKOUT_CALLABLE = "xieshang.core.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 
 OTP_TOTP_ISSUER = env("OTP_ISSUER", "协商 Xieshang")
 
@@ -225,6 +229,10 @@ SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen in the header (django's set_language) is remembered for a year, not just until the
+# browser closes; a saved account preference overrides it at each sign-in.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -252,6 +260,10 @@ XS_NOTIFICATION_CHANNELS = {
     "sms": env("CHANNEL_SMS", "xieshang.core.channels.LoggingChannel"),
     "im": env("CHANNEL_IM", "xieshang.core.channels.LoggingChannel"),
 }
+# A failed delivery is retried by the periodic job core.retry_deliveries until it was tried this often.
+XS_DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 5)
+# The public address of this deployment, for absolute links in e-mail and SMS (e.g. https://zx.example.gov.cn).
+XS_SITE_URL = env("SITE_URL", "")
 
 TASKS = {
     "default": {

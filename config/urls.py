@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/", include("xieshang.core.account_urls")),
     path("api/v1/", include("xieshang.api.urls")),
     path("c/<slug:committee>/org/", include("xieshang.org.urls")),
+    path("committees/", include("xieshang.org.committee_urls")),
     path("", workbench_view, name="workbench"),
     path("", include("xieshang.core.urls")),
 ]

@@ -69,16 +69,20 @@ def action(func):
 
 
 def _jsonable(value):
-    from datetime import date, datetime
+    from datetime import date, datetime, time, timedelta
     from decimal import Decimal
 
     from django.db.models import Model
+    from django.utils.functional import Promise
 
     if isinstance(value, Model):
         return {"id": value.pk, "repr": str(value)}
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
-    if isinstance(value, (Decimal, uuid.UUID)):
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, (Decimal, uuid.UUID, Promise)):
+        # Lazy translations are frozen in the language active when the change happened.
         return str(value)
     if isinstance(value, (list, tuple, set)):
         return [_jsonable(v) for v in value]
@@ -110,18 +114,30 @@ def record(verb, target=None, *, changes=None, committee=None, note=""):
     if committee is None and target is not None:
         committee = getattr(target, "audit_committee", None)
     committee_id = getattr(committee, "pk", committee)
+    # An anonymous or unsaved actor is recorded as the system rather than failing the action.
     actor = group.actor if getattr(group.actor, "pk", None) else None
+    target_pk = getattr(target, "pk", None) if target is not None else None
     return AuditEvent.objects.create(
         group_id=group.group_id,
         actor=actor,
-        actor_repr=str(actor) if actor else "",
+        actor_repr=_actor_repr(actor),
         committee_id=committee_id,
         verb=verb,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
+        target_id=str(target_pk) if target_pk is not None else "",
         target_repr=str(target)[:200] if target is not None else "",
         changes=_jsonable(changes or {}),
-        note=note,
+        note=str(note),
         ip=group.ip,
         via=group.via,
     )
+
+
+def _actor_repr(actor):
+    """The actor as people know them ("王建国（member）"), kept even if the account is deleted later."""
+    if actor is None:
+        return ""
+    full_name = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
+    username = actor.get_username() if hasattr(actor, "get_username") else str(actor)
+    text = f"{full_name}（{username}）" if full_name and full_name != username else username
+    return text[:150]

@@ -18,13 +18,23 @@ logger = logging.getLogger("xieshang.notifications")
 
 
 class Channel(abc.ABC):
+    """One outside channel. ``name`` is the key it is configured under ("email", "sms", "im").
+
+    Subclasses implement :meth:`send` and may override :meth:`address` (for example to look up the user's
+    enterprise-messaging id). An instance is made per delivery, so keep expensive clients at module level.
+    """
+
     name = ""
 
     def __init__(self, name):
         self.name = name
 
     def address(self, user):
-        """Where this user is reached on this channel, or "" when they cannot be."""
+        """Where this user is reached on this channel, or "" when they cannot be (the delivery is skipped).
+
+        By default: the e-mail address for "email", the mobile number of the user's member or department
+        staff record for "sms", and the login name for any other channel.
+        """
         if self.name == "email":
             return user.email or ""
         if self.name == "sms":
@@ -46,8 +56,12 @@ def _mobile_of(user):
 
 
 class EmailChannel(Channel):
+    """Django's mail backend (EMAIL_* settings)."""
+
     def send(self, user, address, notification):
-        send_mail(notification.title, _plain(notification), settings.DEFAULT_FROM_EMAIL, [address])
+        # A header may not contain a line break; titles typed by users sometimes do.
+        subject = " ".join(notification.title.split())
+        send_mail(subject, _plain(notification), settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
 
 
 class LoggingChannel(Channel):
@@ -58,16 +72,24 @@ class LoggingChannel(Channel):
 
 
 def _plain(notification):
+    """The message as plain text, with the link made absolute when XS_SITE_URL is set."""
     text = notification.body or notification.title
     if notification.url:
-        text += "\n\n" + notification.url
+        base = getattr(settings, "XS_SITE_URL", "").rstrip("/")
+        url = base + notification.url if notification.url.startswith("/") else notification.url
+        text += "\n\n" + url
     return text
 
 
+plain_text = _plain
+
+
 def get_channel(name):
+    """An instance of the channel configured under ``name``; KeyError if there is none."""
     path = settings.XS_NOTIFICATION_CHANNELS[name]
     return import_string(path)(name)
 
 
 def available():
+    """The names of the configured outside channels, in settings order."""
     return list(settings.XS_NOTIFICATION_CHANNELS)

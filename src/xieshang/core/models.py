@@ -47,7 +47,8 @@ class AuditEvent(models.Model):
 
 
 class CalendarDay(models.Model):
-    """A date that breaks the weekday rule: a holiday on a weekday, or a make-up workday (调休) at a weekend."""
+    """A day of the published schedule: a holiday (whole holiday periods, weekends included, as published) or a
+    make-up workday (调休) on a weekend. Any other day follows the weekday rule."""
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("节假日")

@@ -184,10 +184,10 @@ def do_create_account(username, *, full_name="", email="", password=None, actor)
 @action
 def do_add_department_staff(department, user, tier, *, phone="", actor):
     """Give ``user`` a post in ``department`` at ``tier`` (分管领导/办公室/经办人)."""
-    post = DepartmentStaff(department=department, user=user, tier=tier, phone=phone)
-    post.full_clean(validate_unique=False)
     if DepartmentStaff.objects.filter(department=department, user=user).exists():
         raise ValidationError(_("该账号已是本单位人员。"))
+    post = DepartmentStaff(department=department, user=user, tier=tier, phone=phone)
+    post.full_clean(validate_unique=False)
     post.save()
     audit.record("org.department_staff_added", post, changes={"user": [None, user.username], "tier": [None, tier]})
     roles.forget(user)
@@ -264,3 +264,59 @@ def do_resolve_import(job, *, actor):
         job.save(update_fields=["resolved"])
         audit.record("org.import_resolved", job, changes={"resolved": [False, True]})
     return job
+
+
+@action
+def do_change_settings(committee, values, *, actor):
+    """Set several local rules at once ({key: raw value}) as one user action; all or none are applied."""
+    return [do_change_setting(committee, key, raw, actor=actor) for key, raw in values.items()]
+
+
+@action
+def do_create_member_account(member, username, *, full_name="", email="", password=None, actor):
+    """Create a login account named ``username`` and link it to ``member`` (one user action).
+
+    Raises ValidationError if the member already has an account or the username is taken.
+    """
+    if member.user_id is not None:
+        raise ValidationError(_("该委员已关联登录账号。"))
+    user = do_create_account(
+        username, full_name=full_name or member.name, email=email or member.email, password=password, actor=actor
+    )
+    _save(member, {"user": user}, creating=False)
+    roles.forget(user)
+    return user
+
+
+@action
+def do_add_department_staff_account(department, username, tier, *, full_name="", email="", password=None,
+                                    phone="", actor):
+    """Create a login account and give it a post in ``department`` at ``tier`` (one user action)."""
+    user = do_create_account(username, full_name=full_name, email=email, password=password, actor=actor)
+    return do_add_department_staff(department, user, tier, phone=phone, actor=actor)
+
+
+_IMPORT_CREATORS = {
+    ImportJob.Kind.MEMBERS: lambda committee, data, actor: do_create_member(committee, data, actor=actor),
+    ImportJob.Kind.DEPARTMENTS: lambda committee, data, actor: do_create_department(committee, data, actor=actor),
+}
+
+
+@action
+def do_apply_import(committee, kind, filename, rows, *, actor):
+    """Create every row of a validated import and record an applied ImportJob, as one user action.
+
+    ``rows`` is a list of ``(row_number, data)`` where ``data`` holds editable fields of the kind's model.
+    If any row fails validation here, the ValidationError raised has a ``row`` attribute (its row number)
+    and nothing is written (the whole transaction rolls back). Returns the ImportJob.
+    """
+    create = _IMPORT_CREATORS[kind]
+    for row_number, data in rows:
+        try:
+            create(committee, data, actor)
+        except ValidationError as exc:
+            error = ValidationError(exc.messages)
+            error.row = row_number
+            raise error from exc
+    return do_record_import(committee, kind, filename, status=ImportJob.Status.APPLIED, row_count=len(rows),
+                            errors=[], actor=actor)

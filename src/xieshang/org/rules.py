@@ -79,28 +79,38 @@ office_admin = has_role(roles.OFFICE_ADMIN, roles.SYSADMIN)
 proposal_office = has_role(roles.OFFICE_ADMIN, roles.PROPOSAL_STAFF, roles.SYSADMIN)
 audit_readers = has_role(roles.AUDITOR, roles.OFFICE_ADMIN, roles.SYSADMIN)
 
+
+def declare(name, predicate):
+    """Declare permission ``name``: ``user.has_perm`` reads the *permissions* set, ``rules.test_rule`` the shared one.
+
+    ``rules.add_rule`` alone leaves ``user.has_perm`` answering False for everyone, so both sets get the rule.
+    """
+    rules.add_perm(name, predicate)
+    rules.add_rule(name, predicate)
+
+
 # Committees
-rules.add_rule("org.view_committee", in_committee)
-rules.add_rule("org.add_committee", is_sysadmin)
-rules.add_rule("org.change_committee", is_sysadmin)
+declare("org.view_committee", in_committee)
+declare("org.add_committee", is_sysadmin)
+declare("org.change_committee", is_sysadmin)
 # Terms, sessions, sectors, special committees, liaison groups, local settings
-rules.add_rule("org.view_structure", in_committee)
-rules.add_rule("org.change_structure", office_admin)
-rules.add_rule("org.change_settings", office_admin)
+declare("org.view_structure", in_committee)
+declare("org.change_structure", office_admin)
+declare("org.change_settings", office_admin)
 # Members: the directory (names, sector, unit) to everyone in the committee; contacts and edits to the office
-rules.add_rule("org.view_member_directory", in_committee)
-rules.add_rule("org.view_member_contacts", office)
-rules.add_rule("org.change_member", office_admin)
-rules.add_rule("org.import_members", office_admin)
+declare("org.view_member_directory", in_committee)
+declare("org.view_member_contacts", office)
+declare("org.change_member", office_admin)
+declare("org.import_members", office_admin)
 # Handling departments and their staff accounts
-rules.add_rule("org.view_department", in_committee)
-rules.add_rule("org.change_department", proposal_office)
-rules.add_rule("org.import_departments", proposal_office)
-rules.add_rule("org.manage_department_staff", proposal_office | is_leader_of_department)
+declare("org.view_department", in_committee)
+declare("org.change_department", proposal_office)
+declare("org.import_departments", proposal_office)
+declare("org.manage_department_staff", proposal_office | is_leader_of_department)
 # Roles and accounts
-rules.add_rule("org.manage_roles", office_admin)
-rules.add_rule("org.view_imports", proposal_office)
+declare("org.manage_roles", office_admin)
+declare("org.view_imports", proposal_office)
 # Audit trail and the calendar (deployment-wide)
-rules.add_rule("core.view_audit", audit_readers)
-rules.add_rule("core.view_audit_all", is_sysadmin)
-rules.add_rule("core.manage_calendar", is_sysadmin | is_office_admin_anywhere)
+declare("core.view_audit", audit_readers)
+declare("core.view_audit_all", is_sysadmin)
+declare("core.manage_calendar", is_sysadmin | is_office_admin_anywhere)

@@ -35,3 +35,78 @@ def test_a_failed_action_writes_nothing(personas):
     with pytest.raises(Exception):
         actions.do_create_sector(personas.district, {"name": "经济界"}, actor=personas.office_admin)  # duplicate
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_an_action_without_an_actor_is_recorded_as_the_system(personas):
+    actions.do_update_sector(personas.sector, {"order": 4}, actor=None)
+    row = AuditEvent.objects.get(verb="org.sector_updated")
+    assert row.actor is None and row.actor_repr == "" and row.via == "system"
+
+
+@pytest.mark.django_db
+def test_the_actor_is_kept_by_name_and_login(personas):
+    actions.do_update_sector(personas.sector, {"order": 4}, actor=personas.member)
+    assert AuditEvent.objects.get(verb="org.sector_updated").actor_repr == "王建国（member）"
+
+
+@pytest.mark.django_db
+def test_separate_actions_get_separate_groups(personas):
+    actions.do_update_sector(personas.sector, {"order": 4}, actor=personas.office_admin)
+    actions.do_update_sector(personas.sector, {"order": 5}, actor=personas.office_admin)
+    assert AuditEvent.objects.values("group_id").distinct().count() == 2
+
+
+@pytest.mark.django_db
+def test_a_nested_failure_rolls_back_the_whole_user_action(personas):
+    from xieshang.core import audit
+
+    @audit.action
+    def outer(*, actor):
+        actions.do_update_sector(personas.sector, {"order": 9}, actor=actor)
+        actions.do_create_sector(personas.district, {"name": "经济界"}, actor=actor)  # duplicate: fails
+
+    with pytest.raises(Exception):
+        outer(actor=personas.office_admin)
+    assert not AuditEvent.objects.exists()
+    personas.sector.refresh_from_db()
+    assert personas.sector.order == 1
+
+
+def test_recording_outside_an_action_is_refused():
+    from xieshang.core import audit
+
+    with pytest.raises(RuntimeError):
+        audit.record("lab.loose")
+
+
+@pytest.mark.django_db
+def test_changes_of_any_common_type_are_stored_as_json(personas):
+    import datetime
+    import decimal
+
+    from django.utils.translation import gettext_lazy
+
+    from xieshang.core import audit
+
+    @audit.action
+    def odd_values(*, actor):
+        return audit.record(
+            "lab.values",
+            personas.sector,
+            changes={
+                "when": [datetime.time(9, 30), datetime.date(2026, 10, 10)],
+                "long": [datetime.timedelta(hours=1), decimal.Decimal("1.50")],
+                "label": [None, gettext_lazy("委员")],
+                "who": [None, personas.member],
+            },
+        )
+
+    row = odd_values(actor=None)
+    row.refresh_from_db()
+    assert row.changes == {
+        "when": ["09:30:00", "2026-10-10"],
+        "long": [3600.0, "1.50"],
+        "label": [None, "委员"],
+        "who": [None, {"id": personas.member.pk, "repr": "member"}],
+    }

@@ -1,0 +1,132 @@
+"""我的待办: the provider registry, grouping, overdue marking and the page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from xieshang.core import workbench
+from xieshang.core.workbench import TodoItem
+from xieshang.org import actions
+
+TODAY = datetime.date(2026, 6, 10)
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """An empty registry for the duration of a test (the real one is restored afterwards)."""
+    monkeypatch.setattr(workbench, "_PROVIDERS", [])
+    monkeypatch.setattr(workbench, "_KIND_LABELS", dict(workbench._KIND_LABELS))
+    return workbench
+
+
+def _item(kind, title, due=None, **kw):
+    return TodoItem(kind=kind, title=title, url="/x/", due=due, **kw)
+
+
+def test_items_come_soonest_due_first_and_undated_last(registry):
+    registry.register(lambda user: [_item("lab.a", "无期限"), _item("lab.a", "六月底", datetime.date(2026, 6, 30))])
+    registry.register(lambda user: [_item("lab.b", "六月初", datetime.date(2026, 6, 1))])
+    assert [i.title for i in registry.items_for(None)] == ["六月初", "六月底", "无期限"]
+
+
+def test_registering_the_same_provider_twice_keeps_one(registry):
+    def provider(user):
+        return [_item("lab.a", "一项")]
+
+    registry.register(provider)
+    registry.register(provider)
+    assert registry.providers() == [provider]
+    assert len(registry.items_for(None)) == 1
+    registry.unregister(provider)
+    assert registry.items_for(None) == []
+
+
+def test_providers_receive_the_user(registry):
+    seen = []
+    registry.register(lambda user: seen.append(user) or [])
+    registry.items_for("someone")
+    assert seen == ["someone"]
+
+
+def test_a_failing_provider_does_not_hide_the_others(registry, caplog):
+    def broken(user):
+        raise RuntimeError("boom")
+
+    registry.register(broken)
+    registry.register(lambda user: [_item("lab.a", "还在")])
+
+    class U:
+        pk = 1
+
+    assert [i.title for i in registry.items_for(U())] == ["还在"]
+    assert "boom" in caplog.text
+
+
+def test_groups_are_by_kind_ordered_by_their_most_urgent_item_with_overdue_counted(registry):
+    registry.register_kind("lab.reply", "待答复")
+    registry.register(
+        lambda user: [
+            _item("lab.reply", "下周", datetime.date(2026, 6, 17)),
+            _item("lab.reply", "昨天", datetime.date(2026, 6, 9)),
+            _item("lab.unnamed", "今天", TODAY),
+            _item("lab.flagged", "标记逾期", overdue=True),
+        ]
+    )
+    groups = registry.groups_for(None, TODAY)
+    assert [(g.kind, g.label) for g in groups] == [
+        ("lab.reply", "待答复"), ("lab.unnamed", "lab.unnamed"), ("lab.flagged", "lab.flagged")
+    ]
+    assert [(i.title, i.overdue) for i in groups[0].items] == [("昨天", True), ("下周", False)]
+    assert groups[0].overdue == 1
+    assert groups[1].items[0].overdue is False  # due today is not overdue yet
+    assert groups[2].overdue == 1
+
+
+@pytest.mark.django_db
+def test_the_page_groups_items_and_highlights_the_overdue(client, login, personas, registry):
+    registry.register_kind("lab.reply", "待答复的事项")
+    registry.register(
+        lambda user: [
+            _item("lab.reply", "逾期的事", timezone.localdate() - datetime.timedelta(days=2), committee="东城区政协"),
+            _item("lab.reply", "未到期的事", timezone.localdate() + datetime.timedelta(days=3)),
+        ]
+        if user == personas.member
+        else []
+    )
+    login(client, personas.member)
+    response = client.get(reverse("workbench"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "待答复的事项" in html and "东城区政协" in html
+    assert '<li class="overdue" data-testid="todo-item">' in html and "已逾期（截止" in html
+    assert html.count('data-testid="todo-item"') == 2
+    assert "1 项已逾期" in html
+
+
+@pytest.mark.django_db
+def test_the_page_has_an_empty_state(client, login, personas, registry):
+    login(client, personas.outsider)
+    html = client.get(reverse("workbench")).content.decode()
+    assert 'data-testid="todo-empty"' in html
+
+
+@pytest.mark.django_db
+def test_the_workbench_needs_sign_in(client):
+    response = client.get(reverse("workbench"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_organisations_failed_import_reaches_only_its_uploader(client, login, personas):
+    actions.do_record_import(
+        personas.district, "members", "委员名单.xlsx", status="failed", row_count=3,
+        errors=[{"row": 2, "message": "缺少姓名"}], actor=personas.office_admin,
+    )
+    login(client, personas.office_admin)
+    html = client.get(reverse("workbench")).content.decode()
+    assert "委员名单.xlsx" in html and "导入失败待处理" in html
+    client.logout()
+    login(client, personas.auditor)
+    assert "委员名单.xlsx" not in client.get(reverse("workbench")).content.decode()
