@@ -108,6 +108,9 @@ INSTALLED_APPS = [
     "xieshang.org",
     "xieshang.proposals",
     "xieshang.api",
+    "xieshang.portal",
+    "xieshang.library",
+    "xieshang.search",
 ]
 
 MIDDLEWARE = [

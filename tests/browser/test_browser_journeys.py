@@ -1,7 +1,6 @@
 """Sign-in, workbench, language switch and sign-out in a real browser, for every persona."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -9,21 +8,18 @@ from playwright.sync_api import expect
 
 from xieshang.testing import PASSWORD, totp_now
 
-ROOT = Path(__file__).resolve().parents[2]
 STAFF = ["proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor", "sysadmin",
          "dept_leader", "dept_handler"]
 MEMBERS = ["member", "cosigner"]
 
 
 def english(msgid):
-    """The English translation of ``msgid`` if locale/en has one, else None (the catalogue may not exist yet)."""
-    po = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
-    if not po.exists():
-        return None
-    import polib
+    """What the server shows for ``msgid`` in English, or None while the English catalogue lacks it."""
+    from django.utils import translation
 
-    entry = polib.pofile(str(po)).find(msgid)
-    return entry.msgstr if entry and entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags else None
+    with translation.override("en"):
+        text = translation.gettext(msgid)
+    return text if text != msgid else None
 
 
 def submit_password(page, base, username, password):
@@ -49,7 +45,7 @@ def sign_in(page, base, user, *, password=PASSWORD, staff):
 
 
 @pytest.mark.parametrize("name", MEMBERS + STAFF)
-def test_each_persona_signs_in_sees_the_workbench_switches_to_english_and_signs_out(site, page, name):
+def test_each_persona_signs_in_sees_the_workbench_switches_to_english_and_signs_out(page, site, name):
     user = getattr(site, name)
     sign_in(page, site.url, user, staff=name in STAFF)
     expect(page).to_have_url(site.url + "/")
@@ -77,13 +73,13 @@ def test_each_persona_signs_in_sees_the_workbench_switches_to_english_and_signs_
     assert not csp, csp
 
 
-def test_a_member_signs_in_without_a_second_factor(site, page):
+def test_a_member_signs_in_without_a_second_factor(page, site):
     submit_password(page, site.url, "member", PASSWORD)
     expect(page).to_have_url(site.url + "/")
     expect(page.locator("h1")).to_have_text("我的待办")
 
 
-def test_a_staff_login_asks_for_the_second_factor_and_refuses_a_wrong_code(site, page):
+def test_a_staff_login_asks_for_the_second_factor_and_refuses_a_wrong_code(page, site):
     submit_password(page, site.url, "office_admin", PASSWORD)
     expect(page).to_have_url(re.compile(r"/account/2fa/verify/"))
     expect(page.locator("#id_token")).to_be_visible()
@@ -103,7 +99,7 @@ def test_a_staff_login_asks_for_the_second_factor_and_refuses_a_wrong_code(site,
     expect(page).to_have_url(site.url + "/c/district/org/")
 
 
-def test_a_user_locked_out_after_five_failures_is_refused_even_with_the_right_password(site, page):
+def test_a_user_locked_out_after_five_failures_is_refused_even_with_the_right_password(page, site):
     for _attempt in range(5):
         submit_password(page, site.url, "member", "Wrong-password-123")
     submit_password(page, site.url, "member", PASSWORD)
@@ -115,7 +111,7 @@ def test_a_user_locked_out_after_five_failures_is_refused_even_with_the_right_pa
     expect(page.locator("h1")).to_have_text("我的待办")
 
 
-def test_the_workbench_works_on_a_phone_and_the_menu_button_opens_the_nav(site, phone, screenshot_dir):
+def test_the_workbench_works_on_a_phone_and_the_menu_button_opens_the_nav(phone, site, screenshot_dir):
     sign_in(phone, site.url, site.office_admin, staff=True)
     nav = phone.locator("#mainnav")
     toggle = phone.locator("button.nav-toggle")
@@ -133,7 +129,7 @@ def test_the_workbench_works_on_a_phone_and_the_menu_button_opens_the_nav(site, 
     expect(nav).to_be_hidden()
 
 
-def test_the_printed_demo_logins_work(live_server, transactional_db, page):
+def test_the_printed_demo_logins_work(page, live_server, transactional_db):
     """The logins ``xieshang demo`` prints are real: a staff one with the code ``xieshang totp`` shows."""
     from django.core.management import call_command
 

@@ -9,7 +9,7 @@ from ninja import NinjaAPI, Swagger
 
 from . import errors
 from .auth import session_auth, token_auth
-from .routers import audit, calendar, committees, departments, imports, me, members, roles
+from .routers import audit, calendar, committees, departments, imports, me, members, proposals, roles
 
 
 def _docs_decorator(view):
@@ -42,3 +42,8 @@ api.add_router("", audit.router)
 api.add_router("", calendar.router)
 api.add_router("", imports.router)
 api.add_router("", me.router)
+api.add_router("", proposals.router)
+
+from xieshang.search.api import router as search_router  # noqa: E402  (search sits above the routers' apps)
+
+api.add_router("", search_router)

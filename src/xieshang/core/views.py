@@ -39,7 +39,7 @@ def workbench_view(request):
     return render(
         request,
         "core/workbench.html",
-        {"groups": groups, "today": today, "total": sum(len(g.items) for g in groups)},
+        {"groups": groups, "today": today, "total": sum(g.total for g in groups)},
     )
 
 

@@ -4,7 +4,7 @@ A provider is a callable ``provider(user) -> iterable[TodoItem]``. It must only 
 act on, and should run a fixed number of queries whatever the number of items. Apps name the kinds of item
 they produce with :func:`register_kind`, so the workbench can head each group::
 
-    workbench.register_kind("proposals.to_reply", _("待答复的提案"))
+    workbench.register_kind("proposals.to_reply", gettext_lazy("…"))
 
     @workbench.register
     def assignments_to_reply(user):
@@ -39,12 +39,21 @@ class TodoItem:
         return self.overdue or (self.due is not None and self.due < today)
 
 
+# A group shows its most urgent items only: a department with hundreds of open cases works from its own list.
+MAX_SHOWN_PER_GROUP = 30
+
+
 @dataclass
 class TodoGroup:
     kind: str
     label: str
-    items: list
-    overdue: int = 0
+    items: list  # the most urgent MAX_SHOWN_PER_GROUP items
+    total: int = 0
+    overdue: int = 0  # over all items of the group, shown or not
+
+    @property
+    def hidden(self):
+        return self.total - len(self.items)
 
 
 def register(provider):
@@ -93,7 +102,8 @@ def items_for(user):
 def groups_for(user, today):
     """The user's to-dos grouped by kind; groups ordered by their most urgent item, as in :func:`items_for`.
 
-    Each item's ``overdue`` is set when its due date is before ``today``.
+    Each item's ``overdue`` is set when its due date is before ``today``. A group keeps its
+    MAX_SHOWN_PER_GROUP most urgent items; ``total`` and ``overdue`` count them all.
     """
     groups = {}
     for item in items_for(user):
@@ -101,7 +111,9 @@ def groups_for(user, today):
         group = groups.get(item.kind)
         if group is None:
             group = groups[item.kind] = TodoGroup(kind=item.kind, label=kind_label(item.kind), items=[])
-        group.items.append(item)
+        group.total += 1
+        if len(group.items) < MAX_SHOWN_PER_GROUP:
+            group.items.append(item)
         if item.overdue:
             group.overdue += 1
     return list(groups.values())

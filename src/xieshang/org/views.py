@@ -116,6 +116,7 @@ def home(request, committee):
             "departments": user.has_perm("org.view_department", committee),
             "roles": user.has_perm("org.manage_roles", committee),
             "settings": user.has_perm("org.change_settings", committee),
+            "dictionary": user.has_perm("search.manage_dictionary", committee),
             "import_members": user.has_perm("org.import_members", committee),
             "import_departments": user.has_perm("org.import_departments", committee),
         },

@@ -149,7 +149,9 @@ class Proposal(models.Model):
             models.UniqueConstraint(fields=["session", "case_number"], name="uniq_proposal_case_number"),
             models.UniqueConstraint(fields=["session", "serial"], name="uniq_proposal_serial"),
         ]
-        indexes = [models.Index(fields=["committee", "status"]), models.Index(fields=["session", "status"])]
+        indexes = [models.Index(fields=["committee", "status"]), models.Index(fields=["session", "status"]),
+                   # The public portal counts and lists published proposals from this index alone (bench/).
+                   models.Index(fields=["committee", "public_consent", "status"], name="proposal_published_idx")]
         verbose_name = _("提案")
         verbose_name_plural = _("提案")
 
@@ -292,7 +294,9 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["proposal", "role", "id"]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [models.Index(fields=["department", "status"]),
+                   # "Objected or extension requested" queues: with both columns indexed the OR is two lookups.
+                   models.Index(fields=["extension"], name="assignment_extension_idx")]
         verbose_name = _("交办")
         verbose_name_plural = _("交办")
 
@@ -509,3 +513,49 @@ class StatusChange(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("状态变更")
         verbose_name_plural = _("状态变更")
+
+
+class ReminderLog(models.Model):
+    """One reminder or escalation sent by the daily job (``proposals.reminders``), so none is sent twice.
+
+    ``item`` names what is due ("assignment:12:reply:1", "proposer:7:cosign", "proposer:7:rating:2"), ``due`` the
+    due date the reminder was about (a new due date after an extension starts afresh) and ``stage`` the step
+    ("before:5", "overdue", "escalate"). The unique constraint is what makes the job idempotent, even when two
+    runs overlap.
+    """
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    item = models.CharField(_("事项"), max_length=60)
+    due = models.DateField(_("截止日期"))
+    stage = models.CharField(_("提醒类型"), max_length=20)
+    sent_on = models.DateField(_("发送日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "due", "stage"], name="uniq_reminder_log")]
+        verbose_name = _("催办记录")
+        verbose_name_plural = _("催办记录")
+
+    def __str__(self):
+        return f"{self.item} {self.stage} {self.sent_on}"
+
+
+class StatsSnapshot(models.Model):
+    """The figures of one statistics scope, computed by ``proposals.stats`` and read by its page.
+
+    Dashboards read aggregates (architecture.md): on a large committee the page would otherwise aggregate tens
+    of thousands of rows per view. The periodic job ``proposals.refresh_stats`` recomputes the snapshots that
+    were recently viewed; the page recomputes a missing or stale one itself. ``scope`` is "session:<id>",
+    "year:<yyyy>" or "all"; ``data`` holds numbers and keys only (labels are translated when shown).
+    """
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(_("统计范围"), max_length=20)
+    data = models.JSONField(_("统计数据"))
+    computed_at = models.DateTimeField(_("计算时间"))
+    viewed_at = models.DateTimeField(_("最近查看"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["committee", "scope"], name="uniq_stats_snapshot")]
+        verbose_name = _("提案统计快照")
+        verbose_name_plural = _("提案统计快照")

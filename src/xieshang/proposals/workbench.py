@@ -36,9 +36,12 @@ def _committee_label(committee):
 def drafts_to_finish(user):
     if not user.is_authenticated:
         return
+    # A subquery, not a join: an OR across the proposer join cannot use an index (and needs DISTINCT), while
+    # "created by u" and "u's first-proposer rows" each can.
+    first_rows = Proposer.objects.filter(user=user, role=Proposer.Role.FIRST).values("proposal_id")
     drafts = (Proposal.objects.filter(status__in=EDITABLE_STATES)
-              .filter(Q(created_by=user) | Q(proposers__user=user, proposers__role=Proposer.Role.FIRST))
-              .select_related("committee").distinct())
+              .filter(Q(created_by=user) | Q(pk__in=first_rows))
+              .select_related("committee").order_by("id"))
     for proposal in drafts:
         title = (_("退回修改：%(title)s") if proposal.status == Status.RETURNED else _("待完成的提案草稿：%(title)s")) % {
             "title": proposal.title}

@@ -130,3 +130,18 @@ def test_the_organisations_failed_import_reaches_only_its_uploader(client, login
     client.logout()
     login(client, personas.auditor)
     assert "委员名单.xlsx" not in client.get(reverse("workbench")).content.decode()
+
+
+def test_a_long_group_shows_its_most_urgent_items_and_counts_the_rest(client, login, personas, registry, monkeypatch):
+    monkeypatch.setattr(workbench, "MAX_SHOWN_PER_GROUP", 3)
+    today = timezone.localdate()
+    registry.register(lambda user: [
+        _item("lab.many", f"事项{i}", today + datetime.timedelta(days=i - 2)) for i in range(7)
+    ] if user == personas.member else [])
+    (group,) = workbench.groups_for(personas.member, today)
+    assert [i.title for i in group.items] == ["事项0", "事项1", "事项2"]
+    assert (group.total, group.hidden, group.overdue) == (7, 4, 2)
+    login(client, personas.member)
+    html = client.get(reverse("workbench")).content.decode()
+    assert html.count('data-testid="todo-item"') == 3
+    assert "另有 4 项未列出" in html

@@ -20,6 +20,9 @@ class Command(BaseCommand):
 
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Xieshang on http://{host}:{port}/  (static: {settings.STATIC_ROOT})")
-        serve(application, host=host, port=port, threads=threads, ident="xieshang",
-              trusted_proxy=os.environ.get("XS_TRUSTED_PROXY") or None,
-              trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"} if os.environ.get("XS_TRUSTED_PROXY") else None)
+        proxy = os.environ.get("XS_TRUSTED_PROXY")
+        # Behind a reverse proxy, waitress takes the client address and scheme from the proxy's headers.
+        proxy_options = (
+            {"trusted_proxy": proxy, "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}} if proxy else {}
+        )
+        serve(application, host=host, port=port, threads=threads, ident="xieshang", **proxy_options)

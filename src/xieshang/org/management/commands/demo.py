@@ -32,6 +32,12 @@ class Command(BaseCommand):
         if "calendar_seed" in get_commands():
             # The working-day calendar belongs to core; its command is idempotent too and says what it did.
             call_command("calendar_seed", stdout=self.stdout)
+        # Proposals (xieshang.proposals.seed): a modest set through the real actions, once.
+        from xieshang.proposals.seed import load_demo_proposals
+
+        made = load_demo_proposals(district)
+        if made:
+            self.stdout.write(_("  新建演示提案：%(count)d") % {"count": made})
         self.stdout.write("")
         self.stdout.write(login_table())
 

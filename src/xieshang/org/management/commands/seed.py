@@ -22,6 +22,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help=_("额外生成的区政协个数"))
+        # Proposals (xieshang.proposals.seed): bulk rows for the benchmarks in bench/.
+        parser.add_argument("--proposals", type=int, default=0, help=_("另外为一个政协生成的提案件数（批量写入）"))
+        parser.add_argument("--proposals-committee", default=demo_data.DISTRICT["code"],
+                            help=_("生成提案的政协代码（默认演示区政协）"))
 
     def handle(self, *args, scale, **options):
         if scale < 1 or scale > 999:
@@ -36,3 +40,22 @@ class Command(BaseCommand):
                 made += 1
         self.stdout.write(_("已新建 %(made)d 个区政协（共 %(scale)d 个），用时 %(seconds).1f 秒。") % {
             "made": made, "scale": scale, "seconds": time.monotonic() - started})
+        if options["proposals"]:
+            self.seed_proposals(options["proposals"], options["proposals_committee"])
+
+    def seed_proposals(self, n, code):
+        """Bulk proposals with their assignments, replies, ratings and audit rows (see proposals/seed.py)."""
+        from xieshang.proposals import seed as proposal_seed
+
+        if n < 1 or n > 2_000_000:
+            raise CommandError(_("--proposals 须在 1 到 2000000 之间。"))
+        committee = Committee.objects.filter(code=code).first()
+        if committee is None:
+            raise CommandError(_("没有代码为“%(code)s”的政协。") % {"code": code})
+        try:
+            totals = proposal_seed.seed_proposals(committee, n, log=self.stdout.write)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(_("已为%(name)s生成提案 %(n)d 件，用时 %(seconds).1f 秒。") % {
+            "name": committee.name, "n": totals["proposals"], "seconds": totals["seconds"]})
+        self.stdout.write(", ".join(f"{key}={value}" for key, value in totals.items()))

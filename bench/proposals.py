@@ -1,0 +1,214 @@
+#!/usr/bin/env python
+"""Proposal pages against a seeded database, outside the test runner: p50/p95 and query counts.
+
+    .venv/bin/python bench/proposals.py --db sqlite --n 100000 [--seed] [--runs 40]
+    .venv/bin/python bench/proposals.py --db pg --n 100000 [--seed]
+
+SQLite uses var/bench-<n>.sqlite3, PostgreSQL the database ``xs_bench`` on 127.0.0.1 (override with --url).
+``--seed`` first migrates, loads the demo (``xieshang demo``) and seeds ``n`` proposals into the demo district
+(``xieshang seed --proposals n``) when the database has no proposals yet. Requests go through Django's test
+Client with DEBUG off, signed in as the demo personas (second factor marked as verified), exactly as a browser
+would reach the views: URL routing, middleware, permission checks and template rendering included. Timings
+come from runs without query capture; the query counts from one extra captured run per page, repeated at page
+sizes 10/20/50/100 for the lists to show they do not change with the page size.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+
+def parse():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "pg"], default="sqlite")
+    parser.add_argument("--n", type=int, default=100_000, help="number of proposals (names the SQLite file)")
+    parser.add_argument("--url", help="database URL (overrides --db)")
+    parser.add_argument("--seed", action="store_true", help="migrate, load the demo and seed when empty")
+    parser.add_argument("--runs", type=int, default=40, help="timed requests per page")
+    parser.add_argument("--committee", default="dongcheng")
+    return parser.parse_args()
+
+
+def label(n):
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def main():
+    args = parse()
+    if args.url:
+        url = args.url
+    elif args.db == "sqlite":
+        url = f"sqlite:///{ROOT / 'var' / f'bench-{label(args.n)}.sqlite3'}"
+    else:
+        url = "postgres://postgres@127.0.0.1:5432/xs_bench"
+    os.environ["XS_DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["XS_DEBUG"] = "0"
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS.append("testserver")
+    if args.seed:
+        seed(args)
+    run(args, url)
+
+
+def seed(args):
+    from django.core.management import call_command
+
+    from xieshang.proposals.models import Proposal
+
+    if args.db == "pg" and not args.url:
+        ensure_pg_database("xs_bench")
+    call_command("migrate", interactive=False, verbosity=0)
+    if Proposal.objects.exists():
+        print("database already has proposals; not seeding")
+        return
+    started = time.monotonic()
+    call_command("demo", stdout=open(os.devnull, "w"))
+    print(f"demo loaded in {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
+    call_command("seed", scale=1, proposals=args.n, proposals_committee=args.committee)
+    print(f"seeded {args.n} proposals in {time.monotonic() - started:.1f} s")
+
+
+def ensure_pg_database(name):
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def client_for(username):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from xieshang.testing import login
+
+    client = Client()
+    login(client, get_user_model().objects.get(username=username))
+    return client
+
+
+def measure(client, urls, runs):
+    """Time ``runs`` GETs cycling through ``urls`` (after warm-up); every response must be 200."""
+    for url in urls[:3]:
+        assert client.get(url).status_code == 200, url
+    times = []
+    for i in range(runs):
+        url = urls[i % len(urls)]
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return times
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def run(args, url):
+    import random
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from xieshang.org.models import Committee, DepartmentStaff, Session
+    from xieshang.proposals.models import Assignment, Proposal
+
+    committee = Committee.objects.get(code=args.committee)
+    code = committee.code
+    session = Session.objects.filter(term__committee=committee).order_by("-year", "-number").first()
+    total = Proposal.objects.count()
+    in_committee = Proposal.objects.filter(committee=committee).count()
+    in_session = Proposal.objects.filter(session=session).count()
+    rng = random.Random(7)
+    staff = client_for("proposal_staff")
+    handler = client_for("dept_handler")
+    dept_ids = list(DepartmentStaff.objects.filter(user__username="dept_handler").values_list("department_id",
+                                                                                               flat=True))
+    dept_assignments = Assignment.objects.filter(department_id__in=dept_ids).count()
+    register = reverse("proposals:register", args=[code])
+    last_page = max(1, -(-Proposal.objects.filter(committee=committee).exclude(status="draft").count() // 20))
+    pages = {
+        "register (session + status filter, page 3)": (staff, [
+            f"{register}?session={session.pk}&status={s}&page=3" for s in ("in_progress", "archived", "assigned")]),
+        "register (department filter, page 2)": (staff, [
+            f"{register}?department={dept_ids[0]}&page=2"]),
+        "register (no filter, page 50)": (staff, [f"{register}?page=50"]),
+        "register (no filter, last page)": (staff, [f"{register}?page={last_page}"]),
+        "department list 我的办理 (open)": (handler, [reverse("proposals:my_assignments", args=[code])]),
+        "department list 我的办理 (done, page 5)": (handler, [
+            reverse("proposals:my_assignments", args=[code]) + "?state=done&page=5"]),
+        "workbench (department handler)": (handler, [reverse("workbench")]),
+    }
+    archived = list(Proposal.objects.filter(committee=committee, status="archived", assignments__department_id__in=
+                                            dept_ids).values_list("pk", flat=True)[:2000])
+    sample = [reverse("proposals:detail", args=[code, pk]) for pk in rng.sample(archived, min(40, len(archived)))]
+    pages["detail with timeline (office)"] = (staff, sample)
+    pages["detail with timeline (department)"] = (handler, sample)
+    stats_url = reverse("proposal_stats:index", args=[code])
+    pages["statistics (latest session)"] = (staff, [f"{stats_url}?session={session.pk}"])
+    pages["statistics (year)"] = (staff, [f"{stats_url}?year={session.year}"])
+    pages["portal list (committee)"] = (staff.__class__(), [reverse("portal:proposal_list", args=[code])])
+
+    print(f"database: {connection.vendor} {url.split('@')[-1]}")
+    print(f"proposals: {total} in all, {in_committee} in {code}, {in_session} in session {session} ({session.year}); "
+          f"{dept_assignments} assignments of the handler's department")
+    print(f"{'page':48} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>10}")
+    results = {}
+    for name, (client, urls) in pages.items():
+        runs = args.runs if "statistics" not in name else max(10, args.runs // 4)
+        times = measure(client, urls, runs)
+        queries = [count_queries(client, urls[0])]
+        if name.startswith(("register", "department list")):
+            sep = "&" if "?" in urls[0] else "?"
+            queries = [count_queries(client, f"{urls[0]}{sep}per={size}") for size in (10, 20, 50, 100)]
+        results[name] = (percentile(times, 50), percentile(times, 95), max(times), queries)
+        qtext = "/".join(str(q) for q in sorted(set(queries)))
+        print(f"{name:48} {results[name][0]:8.1f} {results[name][1]:8.1f} {results[name][2]:8.1f} {qtext:>10}")
+    # What the refresh job (and a page whose snapshot is stale) pays: the live aggregate queries.
+    from xieshang.proposals import stats
+
+    for scope in (stats.Scope(committee, session=session), stats.Scope(committee, year=session.year)):
+        times = []
+        for _i in range(3):
+            started = time.perf_counter()
+            stats.report(scope)
+            times.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as ctx:
+            stats.report(scope)
+        name = f"statistics live compute ({scope.key})"
+        print(f"{name:48} {percentile(times, 50):8.1f} {max(times):8.1f} {max(times):8.1f} "
+              f"{len(ctx.captured_queries):>10}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

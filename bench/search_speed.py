@@ -1,0 +1,189 @@
+"""Search speed: bulk indexing rate and memory, search / similar / suggestion latency at N indexed items.
+
+Usage (from the repository root):
+    XS_DATABASE_URL=sqlite:////tmp/xs_bench/search.sqlite3 .venv/bin/python bench/search_speed.py --items 200000
+    XS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/xs_search_bench .venv/bin/python bench/search_speed.py --items 1000000
+
+Items are synthetic library documents (title + 150–400 characters of body) built from jieba's dictionary words
+with Zipf-like frequencies, spread over 20 committees; they go through the real indexing path
+(``index.entry_values`` → bulk insert, FTS5 triggers / generated tsvector). Queries run as a member of one
+committee, so the permission condition is part of every query. Prints one JSON line with the figures.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def vocabulary(rng):
+    from xieshang.search.normalize import HAN_RE, _jieba
+
+    words = [(w, f) for w, f in _jieba().FREQ.items() if f >= 50 and 2 <= len(w) <= 4 and HAN_RE.match(w)]
+    words.sort(key=lambda x: -x[1])
+    words = words[:30000]
+    weights = [1.0 / (i + 10) for i in range(len(words))]
+    return [w for w, _f in words], weights
+
+
+def make_text(rng, words, weights, n_words):
+    return "".join(w + ("，" if rng.random() < 0.12 else "") for w in rng.choices(words, weights, k=n_words)) + "。"
+
+
+def p95(samples):
+    samples = sorted(samples)
+    return samples[int(len(samples) * 0.95) - 1] * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=20000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="reuse the items already indexed")
+    parser.add_argument("--replicate-to", type=int, default=0,
+                        help="after indexing --items unique items, copy indexed rows in SQL up to this total "
+                             "(the index grows to that size; the copies are exact duplicates of tokens)")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    call_command("migrate", verbosity=0)
+    from xieshang.org.models import Committee, Department, Member
+    from xieshang.search import index, query, similar
+    from xieshang.search.models import SearchEntry
+    from xieshang.testing import make_user
+
+    rng = random.Random(7)
+    words, weights = vocabulary(rng)
+    committees = []
+    for i in range(20):
+        c, _ = Committee.objects.get_or_create(code=f"bench-{i}", defaults={"name": f"基准政协{i}", "level": "county"})
+        committees.append(c)
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username="bench-member").first() or make_user("bench-member")
+    Member.objects.get_or_create(committee=committees[0], user=user, defaults={"name": "基准委员"})
+    depts = [Department.objects.get_or_create(committee=committees[0], name=f"基准单位{i}",
+                                              defaults={"kind": "government"})[0] for i in range(30)]
+
+    existing = SearchEntry.objects.count()
+    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    indexed, elapsed = 0, 0.0
+    if not args.keep or existing < args.items:
+        from xieshang.search.registry import Doc
+
+        if not args.keep:
+            SearchEntry.objects.all().delete()
+            existing = 0
+        todo = args.items - existing
+        t0 = time.perf_counter()
+        batch = []
+        for i in range(todo):
+            committee = committees[i % len(committees)]
+            title = "关于" + "".join(rng.choices(words, weights, k=rng.randint(2, 4))) + "的建议"
+            body = make_text(rng, words, weights, rng.randint(60, 160))
+            doc = Doc(committee_id=committee.pk, title=title, body=body, year=2020 + i % 7, status="filed",
+                      department_ids=(depts[i % 30].pk,) if committee == committees[0] else ())
+            batch.append(SearchEntry(kind="document", object_id=existing + i + 1, **index.entry_values(doc)))
+            if len(batch) >= 2000:
+                with transaction.atomic():
+                    SearchEntry.objects.bulk_create(batch)
+                indexed += len(batch)
+                batch = []
+        if batch:
+            with transaction.atomic():
+                SearchEntry.objects.bulk_create(batch)
+            indexed += len(batch)
+        elapsed = time.perf_counter() - t0
+    replicated, replicate_s = 0, 0.0
+    if args.replicate_to > SearchEntry.objects.count():
+        columns = ("kind, parent_id, committee_id, title, norm_title, body, tokens, year, session_id, status, "
+                   "category, departments, sector_id, date, indexed_at")
+        t0 = time.perf_counter()
+        while True:
+            have = SearchEntry.objects.count()
+            need = args.replicate_to - have
+            if need <= 0:
+                break
+            step = min(need, args.items, 50000)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO search_searchentry (object_id, {columns}) "
+                    f"SELECT object_id + %s, {columns} FROM search_searchentry WHERE object_id <= %s",
+                    [have + 10_000_000 * (have // args.items + 1), step])
+            replicated += step
+        replicate_s = time.perf_counter() - t0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchentry")
+    total = SearchEntry.objects.count()
+
+    # Queries: 1-, 2- and multi-term, drawn from the same vocabulary (so they match something).
+    queries = []
+    for i in range(args.queries):
+        kind = i % 4
+        if kind == 0:
+            queries.append(rng.choice(words[:3000])[0])
+        elif kind == 1:
+            queries.append(rng.choice(words[:5000]))
+        else:
+            queries.append(" ".join(rng.choices(words[:8000], k=kind)))
+    search_times, counts = [], []
+    for text in queries:
+        t = time.perf_counter()
+        qs = query.search(user, text)
+        page = list(qs[:20])
+        n = qs.count()
+        query.result_rows(page, text)
+        search_times.append(time.perf_counter() - t)
+        counts.append(n)
+    similar_times, suggest_times = [], []
+    for i in range(max(20, args.queries // 4)):
+        title = "关于" + "".join(rng.choices(words, weights, k=3)) + "的建议"
+        body = make_text(rng, words, weights, 80)
+        t = time.perf_counter()
+        similar.similar(user, committees[0].pk, title, body, threshold=0.35, kinds=("document",))
+        similar_times.append(time.perf_counter() - t)
+    from xieshang.search import similar as sim
+
+    for i in range(max(20, args.queries // 4)):
+        title = "关于" + "".join(rng.choices(words, weights, k=3)) + "的建议"
+        body = make_text(rng, words, weights, 80)
+        t = time.perf_counter()
+        neighbours = sim.similar(user, committees[0].pk, title, body, kinds=("document",), limit=15)
+        len(neighbours)
+        suggest_times.append(time.perf_counter() - t)
+    result = {
+        "database": connection.vendor,
+        "items_indexed_now": indexed,
+        "items_total": total,
+        "indexing_items_per_s": round(indexed / elapsed) if elapsed else None,
+        "items_replicated_in_sql": replicated,
+        "replicated_rows_per_s": round(replicated / replicate_s) if replicate_s else None,
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "start_rss_mb": round(start_rss / 1024),
+        "search_p95_ms": round(p95(search_times), 1),
+        "search_median_ms": round(statistics.median(search_times) * 1000, 1),
+        "search_median_hits": statistics.median(counts),
+        "similar_p95_ms": round(p95(similar_times), 1),
+        "neighbours_p95_ms": round(p95(suggest_times), 1),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

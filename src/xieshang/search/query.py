@@ -1,0 +1,148 @@
+"""The one search: a query plus filters → the entries the user may see, ranked, with highlighted snippets.
+
+Permissions are part of the query (each provider's ``visible(user)`` condition), so counts, pages and
+snippets only ever come from visible entries. Ranking is plain SQL that both databases evaluate the same way:
+entries whose title contains more of the query's terms first, then newer first, then by id.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from . import index, normalize, registry
+from .models import SearchEntry
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    committee_id: int | None = None
+    year: int | None = None
+    session_id: int | None = None
+    status: str = ""
+    category: str = ""
+    department_id: int | None = None
+    sector_id: int | None = None
+
+
+def visible_q(user):
+    """A Q over SearchEntry matching exactly the entries ``user`` may see (nothing for anonymous users)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    condition = Q(pk__in=[])
+    for provider in registry.all_providers():
+        condition |= provider.visible(user)
+    return condition
+
+
+def search(user, text, filters=None):
+    """A queryset of the SearchEntry rows ``user`` may see that match ``text`` and ``filters``, ranked."""
+    filters = filters or Filters()
+    qs = SearchEntry.objects.filter(visible_q(user))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.committee_id:
+        qs = qs.filter(committee_id=filters.committee_id)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.session_id:
+        qs = qs.filter(session_id=filters.session_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.department_id:
+        qs = qs.filter(departments__contains=f" {int(filters.department_id)} ")
+    if filters.sector_id:
+        qs = qs.filter(sector_id=filters.sector_id)
+    terms = normalize.query_terms(text or "")
+    tokens = normalize.query_tokens(text or "")
+    qs = index.match(qs, tokens)
+    if terms:
+        hits = sum((Case(When(norm_title__contains=t, then=Value(1)), default=Value(0), output_field=IntegerField())
+                    for t in terms), Value(0))
+        qs = qs.annotate(title_hits=hits).order_by("-title_hits", F("date").desc(nulls_last=True), "-id")
+    else:
+        qs = qs.order_by(F("date").desc(nulls_last=True), "-id")
+    return qs.select_related("committee")
+
+
+def _ranges(text, terms):
+    """Sorted, merged (start, end) ranges of the terms' occurrences in ``text``."""
+    spans = []
+    for term in terms:
+        if not term:
+            continue
+        start = text.find(term)
+        while start != -1:
+            spans.append((start, start + len(term)))
+            start = text.find(term, start + len(term))
+    spans.sort()
+    merged = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _mark(text, ranges):
+    """``text`` HTML-escaped, with each range wrapped in <mark> (escaping first, piece by piece)."""
+    out, last = [], 0
+    for s, e in ranges:
+        out.append(escape(text[last:s]))
+        out.append("<mark>" + escape(text[s:e]) + "</mark>")
+        last = e
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def _match_terms(text, query):
+    """The strings to highlight: the query's terms found literally, or else their bigrams/characters."""
+    terms = normalize.query_terms(query or "")
+    literal = [t for t in terms if t in text]
+    if literal:
+        return literal
+    return [t for t in normalize.query_tokens(query or "") if t in text]
+
+
+def highlight(text, query):
+    """All of ``text`` escaped, with the query's matches marked."""
+    lowered = (text or "").lower()
+    return _mark(text or "", _ranges(lowered, _match_terms(lowered, query)))
+
+
+def snippet(body, query, width=80):
+    """A window of ``body`` (normalised text) around the first match, escaped, with the matches marked."""
+    body = body or ""
+    terms = _match_terms(body, query)
+    ranges = _ranges(body, terms)
+    if not ranges:
+        piece = body[:width]
+        return _mark(piece + ("…" if len(body) > width else ""), [])
+    first = ranges[0][0]
+    start = max(0, first - width // 3)
+    end = min(len(body), start + width)
+    piece = body[start:end]
+    local = [(max(s, start) - start, min(e, end) - start) for s, e in ranges if s < end and e > start]
+    html = _mark(piece, local)
+    return mark_safe(("…" if start > 0 else "") + html + ("…" if end < len(body) else ""))
+
+
+def result_rows(entries, query):
+    """Display rows for a page of entries: kind label, title with marks, snippet, URL."""
+    rows = []
+    for entry in entries:
+        provider = registry.get(entry.kind)
+        rows.append({
+            "entry": entry,
+            "kind": entry.kind,
+            "kind_label": provider.label if provider else entry.kind,
+            "title_html": highlight(entry.title, query),
+            "snippet_html": snippet(entry.body, query),
+            "url": provider.url(entry) if provider else "",
+        })
+    return rows

@@ -1,0 +1,182 @@
+"""Similar items (并案 candidates) and department suggestions, explainable and the same on both databases.
+
+Score of a candidate for a text (title + body), both in 0–1:
+
+- title similarity: character bigrams of the two titles without boilerplate (关于…的建议), the mean of
+  containment (shared / smaller set) and Jaccard; titles carry most of the signal for same-issue pairs;
+- body similarity: cosine over the word sets, each word weighted by its IDF (jieba's general-corpus IDF
+  table, so nothing is tuned to this committee's data); a candidate's words are its indexed tokens that are
+  words (3+ characters, or 2 characters known to jieba's dictionary).
+
+``score = 0.6 · title + 0.4 · body`` when both texts have a body, the title similarity alone otherwise.
+Candidates come from the index (an OR over the text's highest-IDF words and title bigrams) and are always
+filtered by what the user may see. Department suggestions are a nearest-neighbour vote over similar
+filed proposals, backed off to the department kind (docs/adr/0006-search.md).
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
+from . import normalize
+from .models import SearchEntry
+from .query import visible_q
+
+BOILERPLATE = re.compile(r"关于|的建议|建议|的提案|提案|的意见|意见|的问题|问题|进一步|加强|加快|推进|完善")
+CANDIDATES = 300
+PROBE_WORDS = 8
+SIMILAR_KINDS = ("proposal", "opinion")
+FILED = ("filed", "assigned", "in_progress", "replied", "rehandle", "archived")
+
+_idf = None
+
+
+def idf_table():
+    global _idf
+    if _idf is None:
+        from jieba import analyse
+
+        table = analyse.default_tfidf
+        _idf = (table.idf_freq, table.median_idf)
+    return _idf
+
+
+def idf(word):
+    table, median = idf_table()
+    return table.get(word, median)
+
+
+def title_bigrams(norm_title):
+    return normalize.bigrams(BOILERPLATE.sub(" ", norm_title))
+
+
+def title_similarity(a, b):
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return 0.5 * (shared / min(len(a), len(b)) + shared / len(a | b))
+
+
+
+
+def text_words(norm_text):
+    """The IDF-weighted content words of normalised text (2+ characters, not stop words)."""
+    return {w for w in normalize.words(norm_text) if len(w) >= 2 and not w.isdigit() and idf(w) > 3.0}
+
+
+def entry_words(entry, freq):
+    """The word tokens of an entry: 3+ characters, or 2 characters that jieba knows as a word (the rest of the
+    two-character tokens are bigrams across word boundaries)."""
+    return {t for t in entry.tokens.split() if (len(t) >= 3 or (len(t) == 2 and t in freq)) and not t.isdigit()}
+
+
+def cosine(a, b):
+    """IDF-weighted cosine of two word sets, and the shared words, rarest first."""
+    if not a or not b:
+        return 0.0, []
+    shared = a & b
+    if not shared:
+        return 0.0, []
+    table, median = idf_table()
+    weights = [table.get(w, median) ** 2 for w in b]
+    dot = sum(table.get(w, median) ** 2 for w in shared)
+    norm = math.sqrt(sum(table.get(w, median) ** 2 for w in a)) * math.sqrt(sum(weights))
+    return dot / norm, sorted(shared, key=idf, reverse=True)
+
+
+@dataclass
+class Match:
+    entry: SearchEntry
+    score: float
+    title_score: float
+    body_score: float
+    shared_terms: list = field(default_factory=list)
+
+    @property
+    def percent(self):
+        return round(self.score * 100)
+
+
+def _candidates(user, committee_id, probe, kinds, exclude):
+    """Up to CANDIDATES visible entries of ``kinds`` in the committee holding any of the probe tokens."""
+    table = SearchEntry._meta.db_table
+    qs = SearchEntry.objects.filter(visible_q(user), committee_id=committee_id, kind__in=kinds).defer("body").annotate(
+        has_body=ExpressionWrapper(~Q(body=""), output_field=BooleanField()))
+    if exclude:
+        qs = qs.exclude(kind=exclude[0], object_id=exclude[1])
+    if connection.vendor == "postgresql":
+        q = " | ".join("'" + t.replace("'", "''") + "'" for t in probe)
+        qs = qs.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[q],
+                      select={"_rank": f'ts_rank("{table}"."tsv", %s::tsquery)'}, select_params=[q])
+        return list(qs.order_by("-_rank", "-id")[:CANDIDATES])
+    q = " OR ".join('"' + t.replace('"', '""') + '"' for t in probe)
+    qs = qs.extra(where=[f'"{table}"."id" IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s '
+                         f'ORDER BY rank LIMIT {CANDIDATES * 4})'], params=[q])
+    return list(qs.order_by("-id")[:CANDIDATES])
+
+
+def similar(user, committee_id, title, body="", *, kinds=SIMILAR_KINDS, exclude=None, threshold=0.0, limit=10):
+    """The entries most similar to (title, body) that ``user`` may see, best first, with score ≥ threshold.
+
+    ``exclude`` is a (kind, object_id) pair to leave out (the item itself).
+    """
+    norm_title = normalize.normalize(title or "")
+    norm_body = normalize.normalize(body or "")
+    q_bigrams = title_bigrams(norm_title)
+    q_words = text_words(norm_title + " " + norm_body)
+    # Probe with the rarest words only (title words are among them): common tokens would make the candidate
+    # query scan a large share of the index. Title bigrams stand in when the text has no content word.
+    probe = sorted(q_words, key=idf, reverse=True)[:PROBE_WORDS] or sorted(q_bigrams)[:PROBE_WORDS]
+    if not probe:
+        return []
+    freq = normalize._jieba().FREQ
+    out = []
+    for entry in _candidates(user, committee_id, probe, kinds, exclude):
+        t_score = title_similarity(q_bigrams, title_bigrams(entry.norm_title))
+        b_score, shared = cosine(q_words, entry_words(entry, freq))
+        if norm_body and entry.has_body:
+            score = 0.6 * t_score + 0.4 * b_score
+        else:
+            score = t_score
+        if score >= threshold:
+            out.append(Match(entry, score, t_score, b_score, shared[:6]))
+    out.sort(key=lambda m: (-m.score, -m.entry.id))
+    return out[:limit]
+
+
+@dataclass
+class Suggestion:
+    department: object
+    score: float
+    reasons: list
+
+
+def suggest_departments(user, committee_id, title, body="", *, exclude=None, k=15, limit=3):
+    """Departments for a proposal from the departments of its nearest filed neighbours, best first.
+
+    Each neighbour votes its score for each of its departments; a department also gets 0.3 × the vote of its
+    kind (政府部门, 政法机关 …), so a department whose own history is thin still ranks when its kind handled
+    similar items. Reasons name the neighbours behind each suggestion.
+    """
+    from xieshang.org.models import Department
+
+    neighbours = [m for m in similar(user, committee_id, title, body, kinds=("proposal",), exclude=exclude,
+                                     limit=CANDIDATES) if m.entry.departments.strip() and m.entry.status in FILED][:k]
+    departments = {d.pk: d for d in Department.objects.filter(committee_id=committee_id, is_active=True)}
+    votes, reasons = {}, {}
+    for m in neighbours:
+        for dep_id in (int(x) for x in m.entry.departments.split()):
+            if dep_id not in departments:
+                continue
+            votes[dep_id] = votes.get(dep_id, 0.0) + m.score
+            reasons.setdefault(dep_id, []).append(m)
+    kind_votes = {}
+    for dep_id, v in votes.items():
+        kind = departments[dep_id].kind
+        kind_votes[kind] = kind_votes.get(kind, 0.0) + v
+    ranked = sorted(votes, key=lambda d: (-(votes[d] + 0.3 * kind_votes[departments[d].kind]), d))
+    return [Suggestion(departments[d], votes[d] + 0.3 * kind_votes[departments[d].kind], reasons[d][:3])
+            for d in ranked[:limit]]

@@ -1,0 +1,41 @@
+import datetime
+
+import pytest
+
+from xieshang.org.models import Session, Term
+from xieshang.proposals import actions as proposal_actions
+from xieshang.proposals.models import Proposal
+from xieshang.search import index
+
+D = datetime.date.fromisoformat
+
+
+def make_session(committee, year=2026, number=5):
+    term, _ = Term.objects.get_or_create(committee=committee, number=10,
+                                         defaults={"start_date": D("2022-01-01"), "is_current": True})
+    return Session.objects.create(term=term, number=number, year=year, plenary_start=D(f"{year}-01-20"),
+                                  plenary_end=D(f"{year}-01-23"))
+
+
+def add_proposal(p, title, body="", *, status="filed", session=None, actor=None, committee=None,
+                 category=""):
+    """A proposal written by ``actor`` (default: the member) through the action, then put in ``status``."""
+    committee = committee or p.district
+    session = session or p.session
+    proposal = proposal_actions.do_create_proposal(
+        committee, session, {"title": title, "situation": body, "category": category}, actor=actor or p.member)
+    if status != "draft":
+        Proposal.objects.filter(pk=proposal.pk).update(status=status)
+    index.reindex("proposal", proposal.pk)
+    return Proposal.objects.get(pk=proposal.pk)
+
+
+@pytest.fixture
+def world(personas):
+    p = personas
+    p.session = make_session(p.district)
+    p.old_session = make_session(p.district, year=2025, number=4)
+    p.other_session = make_session(p.other)
+    p.add = lambda *a, **kw: add_proposal(p, *a, **kw)
+    return p
+
