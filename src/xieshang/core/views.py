@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit, timeline, verbs, workbench
 from .models import AuditEvent, Notification
+from .spreadsheets import safe_text
 
 # Workbench -------------------------------------------------------------------------------------------------
 
@@ -278,20 +279,6 @@ def audit_group(request, group_id):
     )
 
 
-# A spreadsheet reads a cell starting with one of these as a formula; such cells get a leading quote.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """``value`` as spreadsheet-safe text that is never a formula (CSV/formula injection)."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 EXPORT_HEADER = [
     gettext_lazy("时间"), gettext_lazy("政协组织"), gettext_lazy("操作人"), gettext_lazy("动作"),
     gettext_lazy("动作说明"), gettext_lazy("对象类型"), gettext_lazy("对象"), gettext_lazy("对象编号"),
@@ -313,19 +300,19 @@ def _export_rows(scope, events):
     for event in events.select_related("target_type")[:AUDIT_EXPORT_MAX_ROWS].iterator(chunk_size=2000):
         model = event.target_type.model_class() if event.target_type_id else None
         yield [
-            safe_cell(timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S")),
-            safe_cell(scope.committee_name(event.committee_id)),
-            safe_cell(event.actor_repr or _("系统")),
-            safe_cell(event.verb),
-            safe_cell(verbs.label(event.verb)),
-            safe_cell(model._meta.verbose_name if model else ""),
-            safe_cell(event.target_repr),
-            safe_cell(event.target_id),
-            safe_cell(_changes_text(event.changes)),
-            safe_cell(event.note),
-            safe_cell(event.group_id),
-            safe_cell(event.ip),
-            safe_cell(event.via),
+            safe_text(timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S")),
+            safe_text(scope.committee_name(event.committee_id)),
+            safe_text(event.actor_repr or _("系统")),
+            safe_text(event.verb),
+            safe_text(verbs.label(event.verb)),
+            safe_text(model._meta.verbose_name if model else ""),
+            safe_text(event.target_repr),
+            safe_text(event.target_id),
+            safe_text(_changes_text(event.changes)),
+            safe_text(event.note),
+            safe_text(event.group_id),
+            safe_text(event.ip),
+            safe_text(event.via),
         ]
 
 

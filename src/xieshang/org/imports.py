@@ -31,6 +31,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xieshang.core import spreadsheets
+
 from . import actions
 from .models import Department, ImportJob, LiaisonGroup, Member, Sector, SpecialCommittee, Term
 
@@ -111,31 +113,7 @@ def _error(row, message):
 
 def template_workbook(kind):
     """An .xlsx (bytes) with the header row for ``kind`` and a second sheet explaining each column."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    columns = COLUMNS[kind]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("导入")
-    ws.append([c.header for c in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for i, c in enumerate(columns):
-        ws.column_dimensions[cell_letter(i)].width = max(12, len(c.header) * 3)
-    notes = wb.create_sheet(_("说明"))
-    notes.append([_("列名"), _("是否必填"), _("说明")])
-    for c in columns:
-        notes.append([c.header, _("必填") if c.required else _("选填"), str(c.help)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def cell_letter(index):
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
+    return spreadsheets.import_template(_("导入"), COLUMNS[kind])
 
 
 def _read_bytes(fileobj):

@@ -21,10 +21,11 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core.spreadsheets import safe_cell
+
 from .models import FILED_STATES, Assignment, AssignmentStatus, Proposer, Rating, Reply, Status
 
 # Characters that make Excel, WPS or LibreOffice read a cell as a formula (or a DDE call).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"1", "true", "yes", "on", "是"}
 FALSE_WORDS = {"0", "false", "no", "off", "否"}
 
@@ -216,17 +217,6 @@ def with_register_relations(queryset):
                  .select_related("department").order_by("role", "id")),
         Prefetch("assignments__replies", queryset=Reply.objects.order_by("round")),
     )
-
-
-def safe_cell(value):
-    """``value`` as a spreadsheet cell that can never be a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
-    return value
 
 
 def _local(dt):

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import audit, verbs
+from xieshang.core import audit, spreadsheets, verbs
 from xieshang.core.audit import action
 from xieshang.org.imports import Column, FileProblem, check_header, read_rows
 from xieshang.org.models import Department, Member, Session
@@ -81,24 +81,7 @@ def _error(row, message):
 
 def template_workbook():
     """An .xlsx (bytes) with the header row and a second sheet explaining each column."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("历史提案")
-    ws.append([c.header for c in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    notes = wb.create_sheet(_("说明"))
-    notes.append([_("列名"), _("是否必填"), _("说明")])
-    for c in COLUMNS:
-        notes.append([c.header, _("必填") if c.required else _("选填"), str(c.help)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheets.import_template(_("历史提案"), COLUMNS)
 
 
 def _text(value):

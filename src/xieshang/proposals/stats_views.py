@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from xieshang.core.spreadsheets import safe_cell
 from xieshang.org.models import Session
 from xieshang.org.views import get_committee_for
 
@@ -58,8 +59,7 @@ def _sheet(book, title, header, rows):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        # Text that starts with "=" would be read as a formula by spreadsheet programs: store it as text.
-        sheet.append([f"'{v}" if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in row])
+        sheet.append([safe_cell(v) for v in row])
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 40)

@@ -87,9 +87,12 @@ def test_cells_that_look_like_formulas_stay_text(client, login, world):
 
 
 def test_safe_cell_leaves_ordinary_values_alone():
-    assert exports.safe_cell("关于=的建议") == "关于=的建议"
-    assert exports.safe_cell(5) == 5 and exports.safe_cell(None) == ""
-    assert exports.safe_cell("\t=1") == "'\t=1"
+    from xieshang.core.spreadsheets import safe_cell, safe_text
+
+    assert safe_cell("关于=的建议") == "关于=的建议"
+    assert safe_cell(5) == 5 and safe_cell(None) == ""
+    assert safe_cell("\t=1") == "'\t=1" and safe_cell("-1+2") == "'-1+2"
+    assert safe_text(5) == "5" and safe_text(None) == ""
 
 
 @pytest.mark.parametrize("persona", PERSONA_NAMES)
