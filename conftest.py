@@ -25,3 +25,10 @@ def _tasks_run_inline(settings):
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that check hashing itself read config.settings directly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    """WhiteNoise warns on every request when STATIC_ROOT is missing (collectstatic has not run in tests)."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
