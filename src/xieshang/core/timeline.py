@@ -47,17 +47,24 @@ def change_list(changes):
     """``changes`` as rows for display: [{"field", "old", "new", "pair"}].
 
     Actions record ``{field: [old, new]}``; a value of any other shape is shown as it is (``pair`` False,
-    the value in ``new``).
+    the value in ``new``). A related object, recorded by ``audit.snapshot`` as ``{"id", "repr"}``, shows as its
+    text.
     """
     rows = []
     if not isinstance(changes, dict):
-        return [{"field": "", "old": None, "new": changes, "pair": False}] if changes else []
+        return [{"field": "", "old": None, "new": _shown(changes), "pair": False}] if changes else []
     for field, value in changes.items():
         if isinstance(value, (list, tuple)) and len(value) == 2:
-            rows.append({"field": field, "old": value[0], "new": value[1], "pair": True})
+            rows.append({"field": field, "old": _shown(value[0]), "new": _shown(value[1]), "pair": True})
         else:
-            rows.append({"field": field, "old": None, "new": value, "pair": False})
+            rows.append({"field": field, "old": None, "new": _shown(value), "pair": False})
     return rows
+
+
+def _shown(value):
+    if isinstance(value, dict) and set(value) == {"id", "repr"}:
+        return value["repr"]
+    return value
 
 
 def _label(event):

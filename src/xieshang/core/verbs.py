@@ -46,35 +46,10 @@ def registered():
     return sorted(_LABELS)
 
 
-# The foundation's own verbs. They are plain strings, so core imports nothing from the apps that record them;
-# later apps register theirs from their own modules.
-_ORG_NOUNS = {
-    "committee": (_("新建了政协组织"), _("修改了政协组织信息")),
-    "term": (_("新建了届次"), _("修改了届次信息")),
-    "session": (_("新建了会次"), _("修改了会次信息")),
-    "sector": (_("新建了界别"), _("修改了界别信息")),
-    "special_committee": (_("新建了专委会"), _("修改了专委会信息")),
-    "liaison_group": (_("新建了联络组"), _("修改了联络组信息")),
-    "member": (_("新增了委员"), _("修改了委员信息")),
-    "department": (_("新增了承办单位"), _("修改了承办单位信息")),
-    "department_staff": (_("新增了承办单位人员"), _("修改了承办单位人员信息")),
-}
-for _noun, (_created, _updated) in _ORG_NOUNS.items():
-    register(f"org.{_noun}_created", _created)
-    register(f"org.{_noun}_updated", _updated)
-del _noun, _created, _updated
-
+# The foundation's own verbs (accounts, calendar, periodic jobs, audit export). Apps register theirs from
+# their own verbs module, imported by their AppConfig.ready().
 register_many(
     {
-        "org.user_created": _("创建了登录账号"),
-        "org.department_staff_added": _("将账号加入承办单位"),
-        "org.department_staff_removed": _("将账号移出承办单位"),
-        "org.role_granted": _("授予了角色"),
-        "org.role_revoked": _("撤销了角色"),
-        "org.setting_changed": _("修改了本地规则设置"),
-        "org.import_applied": _("完成了 Excel 导入"),
-        "org.import_failed": _("Excel 导入失败"),
-        "org.import_resolved": _("处理了导入失败事项"),
         "account.login": _("登录了系统"),
         "account.login_failed": _("登录失败"),
         "account.locked_out": _("账号因多次登录失败被锁定"),
@@ -87,8 +62,6 @@ register_many(
         "account.second_factor_failed": _("双因素认证失败"),
         "account.second_factor_reset": _("重置了双因素认证"),
         "account.backup_codes_regenerated": _("重新生成了备用验证码"),
-        "api.token_created": _("创建了接口令牌"),
-        "api.token_revoked": _("撤销了接口令牌"),
         "core.calendar_day_set": _("设置了节假日或调休日"),
         "core.calendar_day_deleted": _("删除了节假日或调休日"),
         "core.calendar_imported": _("导入了节假日安排"),

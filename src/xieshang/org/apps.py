@@ -8,4 +8,4 @@ class OrgConfig(AppConfig):
     verbose_name = _("组织机构")
 
     def ready(self):
-        from . import workbench  # noqa: F401  (registers the organisation's to-do providers)
+        from . import verbs, workbench  # noqa: F401  (audit verb labels; the organisation's to-do providers)

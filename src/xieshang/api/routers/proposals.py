@@ -42,7 +42,7 @@ class ProposalFilters(Schema):
     status: Optional[List[str]] = Field(None, description="状态，可重复，如 status=filed&status=in_progress")
     category: Optional[str] = None
     department: Optional[int] = Field(None, description="承办单位 id")
-    sector: Optional[str] = Field(None, description="第一提案人界别 id，或 none")
+    sector: Optional[str] = Field(None, pattern=r"^(\d+|none)$", description="第一提案人界别 id，或 none")
     proposer_type: Optional[str] = Field(None, description="提案者类型：individual、joint、collective")
     outcome: Optional[str] = Field(None, description="办理结果类别，如 A")
     rating: Optional[str] = Field(None, description="满意度评价")
@@ -438,10 +438,8 @@ def _detail(request, proposal):
 def list_proposals(request, code: str, page: PageQuery, filters: Query[ProposalFilters]):
     """The committee's proposals the caller may see, with the register's filters; a fixed number of queries."""
     committee = committee_for(request, code)
-    values = filters.dict()
-    if values.get("sector") not in (None, "none"):
-        values["sector"] = int(values["sector"]) if str(values["sector"]).isdigit() else -1  # unknown: matches nothing
-    params = RegisterFilters(**values)
+    # The schema has validated the values (422 otherwise); the register's own parser gives them one meaning.
+    params = RegisterFilters.from_mapping(request.GET)
     proposals = filter_register(_visible(request).for_committee(committee), params).prefetch_related(
         Prefetch("proposers", queryset=Proposer.objects.order_by("order", "id")))
     result = paginate(proposals.order_by("-id"), page)

@@ -112,3 +112,11 @@ def test_non_pair_changes_render_as_they_are(personas):
     assert "登录了系统" in html
     assert "<code>username</code>: member" in html
     assert AuditEvent.objects.for_object(personas.member).count() == 1
+
+
+def test_a_related_object_shows_as_its_text_not_as_its_record():
+    from xieshang.core.timeline import change_list
+
+    rows = change_list({"sector": [None, {"id": 3, "repr": "经济界"}], "name": ["甲", "乙"]})
+    assert rows[0] == {"field": "sector", "old": None, "new": "经济界", "pair": True}
+    assert rows[1]["old"] == "甲" and rows[1]["new"] == "乙"

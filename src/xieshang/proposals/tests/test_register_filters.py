@@ -247,3 +247,10 @@ def test_drafts_to_finish_lists_a_draft_once_for_its_author_and_first_proposer(m
     Proposal.objects.filter(pk=draft.pk).update(created_by=p.proposal_staff)
     assert [i.title for i in workbench.drafts_to_finish(p.member) if "关于未完成的建议" in i.title]
     assert not [i for i in workbench.drafts_to_finish(p.cosigner) if "关于未完成的建议" in i.title]
+
+
+def test_the_api_refuses_a_sector_that_is_neither_an_id_nor_none(client, login, personas):
+    login(client, personas.proposal_staff)
+    response = client.get("/api/v1/committees/district/proposals", {"sector": "abc"})
+    assert response.status_code == 422
+    assert client.get("/api/v1/committees/district/proposals", {"sector": "none"}).status_code == 200
