@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "xieshang.core",
     "xieshang.org",
     "xieshang.proposals",
+    "xieshang.opinions",
     "xieshang.api",
     "xieshang.portal",
     "xieshang.library",

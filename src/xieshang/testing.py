@@ -1,7 +1,8 @@
 """Named personas and helpers shared by every test (see conftest.py).
 
-The district committee ``district`` (under the city ``city``) has one persona per role; ``other`` is a second
-district whose office admin must never see the first one's data, and ``outsider`` holds no role at all.
+The district committee ``district`` (under the city ``city``, under the province ``province``) has one persona per
+role, and ``informant`` is its appointed 特邀信息员 (not a member); ``other`` is a second district whose office
+admin must never see the first one's data, and ``outsider`` holds no role at all.
 """
 
 from types import SimpleNamespace
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xieshang.org import actions
-from xieshang.org.models import Committee, Department, DepartmentStaff, Member, RoleGrant, Sector
+from xieshang.org.models import Committee, Department, DepartmentStaff, Informant, Member, RoleGrant, Sector
 
 PASSWORD = "Xs-test-Passw0rd!"
 # A fixed base32 secret so browser tests can compute the current code.
@@ -46,7 +47,8 @@ def login(client, user):
 
 
 def make_personas():
-    city = Committee.objects.create(code="city", name="示范市政协", short_name="市政协", level="city")
+    province = Committee.objects.create(code="province", name="示范省政协", short_name="省政协", level="provincial")
+    city = Committee.objects.create(code="city", name="示范市政协", short_name="市政协", level="city", parent=province)
     district = Committee.objects.create(
         code="district", name="示范市东城区政协", short_name="东城区政协", level="county", parent=city
     )
@@ -56,7 +58,7 @@ def make_personas():
     dept_b = Department.objects.create(committee=district, name="区教育局", kind="government")
     dept_other = Department.objects.create(committee=other, name="西城区公安分局", kind="legal")
 
-    p = SimpleNamespace(city=city, district=district, other=other, sector=sector, dept_a=dept_a, dept_b=dept_b,
+    p = SimpleNamespace(province=province, city=city, district=district, other=other, sector=sector, dept_a=dept_a, dept_b=dept_b,
                         dept_other=dept_other)
     p.member = make_user("member", "王建国")
     p.member_row = Member.objects.create(committee=district, user=p.member, name="王建国", sector=sector, mobile="13800000001")
@@ -78,14 +80,16 @@ def make_personas():
     DepartmentStaff.objects.create(department=dept_b, user=p.other_dept_handler, tier="handler")
     p.other_staff = make_user("other_staff", "周科长")
     RoleGrant.objects.create(user=p.other_staff, committee=other, role=RoleGrant.Role.OFFICE_ADMIN)
+    p.informant = make_user("informant", "陈信息")
+    p.informant_row = Informant.objects.create(committee=district, user=p.informant, name="陈信息", unit="东城区融媒体中心")
     p.outsider = make_user("outsider", "路人")
     return p
 
 
 # Every persona name, for matrix tests.
 PERSONA_NAMES = [
-    "member", "cosigner", "proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor",
-    "sysadmin", "dept_leader", "dept_handler", "other_dept_handler", "other_staff", "outsider",
+    "member", "cosigner", "proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader", "auditor",
+    "sysadmin", "dept_leader", "dept_handler", "other_dept_handler", "other_staff", "informant", "outsider",
 ]
 
 __all__ = ["PASSWORD", "PERSONA_NAMES", "actions", "give_totp", "login", "make_personas", "make_user", "totp_now"]

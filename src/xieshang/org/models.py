@@ -287,6 +287,31 @@ class DepartmentStaff(models.Model):
         return self.department.committee_id
 
 
+class Informant(CommitteeOwned):
+    """特邀信息员: an appointed reporter of social-situation information who is not a committee member."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="informant_posts",
+    )
+    name = models.CharField(_("姓名"), max_length=40)
+    unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+    post = models.CharField(_("职务"), max_length=100, blank=True)
+    mobile = models.CharField(_("手机"), max_length=20, blank=True)
+    appointed_on = models.DateField(_("聘任日期"), null=True, blank=True)
+    ends_on = models.DateField(_("聘期截止"), null=True, blank=True)
+    is_active = models.BooleanField(_("在聘"), default=True)
+
+    class Meta:
+        ordering = ["committee", "id"]
+        indexes = [models.Index(fields=["committee", "is_active"])]
+        verbose_name = _("特邀信息员")
+        verbose_name_plural = _("特邀信息员")
+
+    def __str__(self):
+        return self.name
+
+
 class RoleGrant(models.Model):
     """A committee-level role held by a user. ``committee`` is empty only for the system administrator.
 
@@ -297,6 +322,7 @@ class RoleGrant(models.Model):
     class Role(models.TextChoices):
         PROPOSAL_STAFF = "proposal_staff", _("提案工作人员")
         INFO_EDITOR = "info_editor", _("信息编辑")
+        INFO_SIGNER = "info_signer", _("信息签发人")
         OFFICE_ADMIN = "office_admin", _("办公室管理员")
         COMMITTEE_LEADER = "committee_leader", _("政协领导")
         AUDITOR = "auditor", _("审计员（只读）")

@@ -1,6 +1,7 @@
 """Who holds which role where. Roles are per committee; see docs/architecture.md, "Roles".
 
-Members hold ``member`` through an active ``Member`` row linked to their account; department staff hold
+Members hold ``member`` through an active ``Member`` row linked to their account, appointed informants
+(特邀信息员) hold ``informant`` through an active ``Informant`` row; department staff hold
 ``dept_leader`` (分管领导) or ``dept_handler`` (办公室, 经办人) through ``DepartmentStaff``; every other role is a
 ``RoleGrant``. The system administrator's grant has no committee and counts everywhere.
 """
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 MEMBER = "member"
 PROPOSAL_STAFF = "proposal_staff"
 INFO_EDITOR = "info_editor"
+INFO_SIGNER = "info_signer"
+INFORMANT = "informant"
 OFFICE_ADMIN = "office_admin"
 DEPT_HANDLER = "dept_handler"
 DEPT_LEADER = "dept_leader"
@@ -21,6 +24,8 @@ ROLE_LABELS = {
     MEMBER: _("委员"),
     PROPOSAL_STAFF: _("提案工作人员"),
     INFO_EDITOR: _("信息编辑"),
+    INFO_SIGNER: _("信息签发人"),
+    INFORMANT: _("特邀信息员"),
     OFFICE_ADMIN: _("办公室管理员"),
     DEPT_HANDLER: _("承办单位经办人"),
     DEPT_LEADER: _("承办单位分管领导"),
@@ -29,10 +34,13 @@ ROLE_LABELS = {
     SYSADMIN: _("系统管理员"),
 }
 ALL_ROLES = tuple(ROLE_LABELS)
-# Every role but the member's works on other people's data and must sign in with a second factor.
-STAFF_ROLES = frozenset(ALL_ROLES) - {MEMBER}
+# Every role but the member's and the informant's works on other people's data and must sign in with a second
+# factor.
+STAFF_ROLES = frozenset(ALL_ROLES) - {MEMBER, INFORMANT}
 # Committee office roles that see the whole committee's organisation data.
-OFFICE_ROLES = frozenset({PROPOSAL_STAFF, INFO_EDITOR, OFFICE_ADMIN, COMMITTEE_LEADER, AUDITOR})
+OFFICE_ROLES = frozenset({PROPOSAL_STAFF, INFO_EDITOR, INFO_SIGNER, OFFICE_ADMIN, COMMITTEE_LEADER, AUDITOR})
+# Roles of people inside the committee; an appointed informant (特邀信息员) is not a member and only reports.
+COMMITTEE_ROLES = frozenset(ALL_ROLES) - {INFORMANT}
 
 _CACHE_ATTR = "_xs_roles"
 
@@ -42,7 +50,7 @@ def _load(user):
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from .models import DepartmentStaff, Member, RoleGrant
+    from .models import DepartmentStaff, Informant, Member, RoleGrant
 
     out = {}
     if user.is_authenticated and user.is_active:
@@ -50,6 +58,8 @@ def _load(user):
             out.setdefault(committee_id, set()).add(role)
         for committee_id in Member.objects.active().filter(user=user).values_list("committee_id", flat=True):
             out.setdefault(committee_id, set()).add(MEMBER)
+        for committee_id in Informant.objects.filter(user=user, is_active=True).values_list("committee_id", flat=True):
+            out.setdefault(committee_id, set()).add(INFORMANT)
         posts = DepartmentStaff.objects.filter(user=user, department__is_active=True).values_list(
             "department__committee_id", "tier"
         )

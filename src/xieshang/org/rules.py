@@ -73,7 +73,7 @@ def is_leader_of_department(user, obj):
     return department.pk in roles.department_ids(user, tier=DepartmentStaff.Tier.LEADER)
 
 
-in_committee = has_role(*roles.ALL_ROLES)
+in_committee = has_role(*roles.COMMITTEE_ROLES)
 office = has_role(*roles.OFFICE_ROLES, roles.SYSADMIN)
 office_admin = has_role(roles.OFFICE_ADMIN, roles.SYSADMIN)
 proposal_office = has_role(roles.OFFICE_ADMIN, roles.PROPOSAL_STAFF, roles.SYSADMIN)

@@ -25,12 +25,14 @@ Reply (``models.Reply.ReviewStatus``): COSIGNING → REVIEW → APPROVED → SEN
 RETURNED → COSIGNING/REVIEW when the lead redrafts.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit
+from xieshang.core.transitions import InvalidTransition, Table
 
 from .models import Assignment, AssignmentStatus, Proposal, Reply, StatusChange, Status
+
+__all__ = ["InvalidTransition", "TABLES", "allowed", "check", "transition"]
 
 A = AssignmentStatus
 R = Reply.ReviewStatus
@@ -81,43 +83,21 @@ REPLY_MOVES = {
 }
 
 TABLES = {
-    Proposal: (PROPOSAL_MOVES, Status, "proposal"),
-    Assignment: (ASSIGNMENT_MOVES, AssignmentStatus, "assignment"),
-    Reply: (REPLY_MOVES, Reply.ReviewStatus, "reply"),
+    Proposal: Table(PROPOSAL_MOVES, Status, lambda: _("提案当前状态为“%(from)s”，不能转为“%(to)s”。")),
+    Assignment: Table(ASSIGNMENT_MOVES, AssignmentStatus, lambda: _("该交办当前状态为“%(from)s”，不能转为“%(to)s”。")),
+    Reply: Table(REPLY_MOVES, Reply.ReviewStatus, lambda: _("该答复当前状态为“%(from)s”，不能转为“%(to)s”。")),
 }
-
-
-class InvalidTransition(ValidationError):
-    """A move that the transition table does not allow; the message names both states."""
-
-    def __init__(self, message, *, from_status, to_status):
-        super().__init__(message, code="invalid_transition")
-        self.from_status = from_status
-        self.to_status = to_status
+SUBJECTS = {Proposal: "proposal", Assignment: "assignment", Reply: "reply"}
 
 
 def allowed(obj, to_status):
     """True when ``obj`` (a Proposal, Assignment or Reply) may move to ``to_status`` now."""
-    moves, _choices, _subject = TABLES[type(obj)]
-    return to_status in moves.get(obj.status, {})
+    return TABLES[type(obj)].allowed(obj, to_status)
 
 
 def check(obj, to_status):
     """Raise :class:`InvalidTransition` unless ``obj`` may move to ``to_status``; return the audit verb."""
-    moves, choices, subject = TABLES[type(obj)]
-    verb = moves.get(obj.status, {}).get(to_status)
-    if verb is None:
-        labels = dict(choices.choices)
-        current, wanted = labels.get(obj.status, obj.status), labels.get(to_status, to_status)
-        if subject == "proposal":
-            message = _("提案当前状态为“%(from)s”，不能转为“%(to)s”。")
-        elif subject == "assignment":
-            message = _("该交办当前状态为“%(from)s”，不能转为“%(to)s”。")
-        else:
-            message = _("该答复当前状态为“%(from)s”，不能转为“%(to)s”。")
-        raise InvalidTransition(message % {"from": current, "to": wanted}, from_status=obj.status,
-                                to_status=to_status)
-    return verb
+    return TABLES[type(obj)].check(obj, to_status)
 
 
 def transition(obj, to_status, *, actor, note="", fields=()):
@@ -128,7 +108,7 @@ def transition(obj, to_status, *, actor, note="", fields=()):
     before writing anything when the move is not in the table.
     """
     verb = check(obj, to_status)
-    _moves, _choices, subject = TABLES[type(obj)]
+    subject = SUBJECTS[type(obj)]
     from_status = obj.status
     obj.status = to_status
     update_fields = ["status", *fields]

@@ -1,0 +1,7 @@
+"""Placeholder: filled in by the pages work."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "opinions_doc"
+
+urlpatterns = []
