@@ -10,12 +10,14 @@ SQLite uses var/bench-<n>.sqlite3, PostgreSQL the database ``xs_bench`` on 127.0
 Client with DEBUG off, signed in as the demo personas (second factor marked as verified), exactly as a browser
 would reach the views: URL routing, middleware, permission checks and template rendering included. Timings
 come from runs without query capture; the query counts from one extra captured run per page, repeated at page
-sizes 10/20/50/100 for the lists to show they do not change with the page size.
+sizes 10/20/50/100 for the lists to show they do not change with the page size. ``cpu p50`` is the median
+CPU time of this process per request (Python, plus SQLite's own work; not PostgreSQL's server) and ``min ms``
+the fastest request: on a shared machine both move much less with the load than p50/p95. The load average is printed at the
+start and the end: compare runs only at similar load.
 """
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,6 +35,9 @@ def parse():
     parser.add_argument("--seed", action="store_true", help="migrate, load the demo and seed when empty")
     parser.add_argument("--runs", type=int, default=40, help="timed requests per page")
     parser.add_argument("--committee", default="dongcheng")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="measure only the pages whose name contains TEXT (repeatable)")
+    parser.add_argument("--no-live", action="store_true", help="skip the live statistics computation")
     return parser.parse_args()
 
 
@@ -90,6 +95,10 @@ def ensure_pg_database(name):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def load():
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def percentile(values, p):
     ordered = sorted(values)
     k = (len(ordered) - 1) * p / 100
@@ -112,14 +121,15 @@ def measure(client, urls, runs):
     """Time ``runs`` GETs cycling through ``urls`` (after warm-up); every response must be 200."""
     for url in urls[:3]:
         assert client.get(url).status_code == 200, url
-    times = []
+    times, cpu = [], []
     for i in range(runs):
         url = urls[i % len(urls)]
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    return times
+    return times, cpu
 
 
 def count_queries(client, url):
@@ -155,7 +165,12 @@ def run(args, url):
                                                                                                flat=True))
     dept_assignments = Assignment.objects.filter(department_id__in=dept_ids).count()
     register = reverse("proposals:register", args=[code])
-    last_page = max(1, -(-Proposal.objects.filter(committee=committee).exclude(status="draft").count() // 20))
+    listed = Proposal.objects.filter(committee=committee).exclude(status="draft").order_by("-id")
+    listed_count = listed.count()  # (the register also leaves out a few discarded drafts: near enough here)
+    last_page = max(1, -(-listed_count // 20))
+    middle = last_page // 2
+    # The "next" link of page middle - 1 carries the id of that page's last row and the total (keyset pages).
+    cursor = f"after={listed.values_list('id', flat=True)[(middle - 1) * 20 - 1]}&total={listed_count}"
     pages = {
         "register (session + status filter, page 3)": (staff, [
             f"{register}?session={session.pk}&status={s}&page=3" for s in ("in_progress", "archived", "assigned")]),
@@ -163,6 +178,8 @@ def run(args, url):
             f"{register}?department={dept_ids[0]}&page=2"]),
         "register (no filter, page 50)": (staff, [f"{register}?page=50"]),
         "register (no filter, last page)": (staff, [f"{register}?page={last_page}"]),
+        "register (no filter, middle page by number)": (staff, [f"{register}?page={middle}"]),
+        "register (no filter, middle page by next link)": (staff, [f"{register}?page={middle}&{cursor}"]),
         "department list 我的办理 (open)": (handler, [reverse("proposals:my_assignments", args=[code])]),
         "department list 我的办理 (done, page 5)": (handler, [
             reverse("proposals:my_assignments", args=[code]) + "?state=done&page=5"]),
@@ -178,21 +195,29 @@ def run(args, url):
     pages["statistics (year)"] = (staff, [f"{stats_url}?year={session.year}"])
     pages["portal list (committee)"] = (staff.__class__(), [reverse("portal:proposal_list", args=[code])])
 
-    print(f"database: {connection.vendor} {url.split('@')[-1]}")
+    if args.only:
+        pages = {name: page for name, page in pages.items() if any(text in name for text in args.only)}
+    print(f"database: {connection.vendor} {url.split('@')[-1]}; load average {load()} at start")
     print(f"proposals: {total} in all, {in_committee} in {code}, {in_session} in session {session} ({session.year}); "
           f"{dept_assignments} assignments of the handler's department")
-    print(f"{'page':48} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>10}")
+    print(f"{'page':48} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>10} {'cpu p50':>8} {'min ms':>8}")
     results = {}
     for name, (client, urls) in pages.items():
         runs = args.runs if "statistics" not in name else max(10, args.runs // 4)
-        times = measure(client, urls, runs)
+        times, cpu = measure(client, urls, runs)
         queries = [count_queries(client, urls[0])]
-        if name.startswith(("register", "department list")):
+        if name.startswith(("register", "department list")) and "after=" not in urls[0]:
+            # (a cursor link is for one page size: changing ``per`` on it is not a page anyone reaches)
             sep = "&" if "?" in urls[0] else "?"
             queries = [count_queries(client, f"{urls[0]}{sep}per={size}") for size in (10, 20, 50, 100)]
-        results[name] = (percentile(times, 50), percentile(times, 95), max(times), queries)
+        results[name] = (percentile(times, 50), percentile(times, 95), max(times), queries, percentile(cpu, 50),
+                         min(times))
         qtext = "/".join(str(q) for q in sorted(set(queries)))
-        print(f"{name:48} {results[name][0]:8.1f} {results[name][1]:8.1f} {results[name][2]:8.1f} {qtext:>10}")
+        print(f"{name:48} {results[name][0]:8.1f} {results[name][1]:8.1f} {results[name][2]:8.1f} {qtext:>10} "
+              f"{results[name][4]:8.1f} {results[name][5]:8.1f}")
+    print(f"load average {load()} at the end")
+    if args.no_live or args.only:
+        return results
     # What the refresh job (and a page whose snapshot is stale) pays: the live aggregate queries.
     from xieshang.proposals import stats
 

@@ -1,16 +1,21 @@
 """Search speed: bulk indexing rate and memory, search / similar / suggestion latency at N indexed items.
 
-Usage (from the repository root):
-    XS_DATABASE_URL=sqlite:////tmp/xs_bench/search.sqlite3 .venv/bin/python bench/search_speed.py --items 200000
-    XS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/xs_search_bench .venv/bin/python bench/search_speed.py --items 1000000
+Usage (from the repository root; --keep re-measures an index built before):
+    XS_DATABASE_URL=sqlite:////tmp/xs_bench/s200k.sqlite3 .venv/bin/python bench/search_speed.py --items 200000
+    XS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/xs_bench_search \
+        .venv/bin/python bench/search_speed.py --items 1000000
 
 Items are synthetic library documents (title + 150–400 characters of body) built from jieba's dictionary words
-with Zipf-like frequencies, spread over 20 committees; they go through the real indexing path
-(``index.entry_values`` → bulk insert, FTS5 triggers / generated tsvector). Queries run as a member of one
-committee, so the permission condition is part of every query. Prints one JSON line with the figures.
+with Zipf-like frequencies, spread over 20 committees; they go through the bulk path of ``search_rebuild``
+(``index.bulk_index``: tokenised in --workers processes, COPY / executemany, full-text index built once at
+the end). Queries run as a member of one committee, so the permission condition is part of every query.
+Wall-clock and process CPU times are both reported (the machine is shared; CPU time is what this process
+used, which on SQLite includes the database's work). Prints one JSON line with the figures.
 """
 
 import argparse
+import contextlib
+import itertools
 import json
 import os
 import random
@@ -32,12 +37,14 @@ def vocabulary(rng):
     words = [(w, f) for w, f in _jieba().FREQ.items() if f >= 50 and 2 <= len(w) <= 4 and HAN_RE.match(w)]
     words.sort(key=lambda x: -x[1])
     words = words[:30000]
-    weights = [1.0 / (i + 10) for i in range(len(words))]
+    # Cumulative weights (what random.choices computes from weights on every call: 30,000 additions).
+    weights = list(itertools.accumulate(1.0 / (i + 10) for i in range(len(words))))
     return [w for w, _f in words], weights
 
 
 def make_text(rng, words, weights, n_words):
-    return "".join(w + ("，" if rng.random() < 0.12 else "") for w in rng.choices(words, weights, k=n_words)) + "。"
+    chosen = rng.choices(words, cum_weights=weights, k=n_words)
+    return "".join(w + ("，" if rng.random() < 0.12 else "") for w in chosen) + "。"
 
 
 def p95(samples):
@@ -50,6 +57,9 @@ def main():
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="reuse the items already indexed")
+    parser.add_argument("--workers", type=int, default=2, help="tokenising processes for the bulk indexing")
+    parser.add_argument("--defer", action=argparse.BooleanOptionalAction, default=None,
+                        help="build the full-text index once after the load (default: when the index is empty)")
     parser.add_argument("--replicate-to", type=int, default=0,
                         help="after indexing --items unique items, copy indexed rows in SQL up to this total "
                              "(the index grows to that size; the copies are exact duplicates of tokens)")
@@ -82,7 +92,7 @@ def main():
 
     existing = SearchEntry.objects.count()
     start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    indexed, elapsed = 0, 0.0
+    indexed, elapsed, write_s, cpu_s = 0, 0.0, 0.0, {}
     if not args.keep or existing < args.items:
         from xieshang.search.registry import Doc
 
@@ -90,25 +100,29 @@ def main():
             SearchEntry.objects.all().delete()
             existing = 0
         todo = args.items - existing
-        t0 = time.perf_counter()
-        batch = []
-        for i in range(todo):
-            committee = committees[i % len(committees)]
-            title = "关于" + "".join(rng.choices(words, weights, k=rng.randint(2, 4))) + "的建议"
-            body = make_text(rng, words, weights, rng.randint(60, 160))
-            doc = Doc(committee_id=committee.pk, title=title, body=body, year=2020 + i % 7, status="filed",
-                      department_ids=(depts[i % 30].pk,) if committee == committees[0] else ())
-            batch.append(SearchEntry(kind="document", object_id=existing + i + 1, **index.entry_values(doc)))
-            if len(batch) >= 2000:
-                with transaction.atomic():
-                    SearchEntry.objects.bulk_create(batch)
-                indexed += len(batch)
-                batch = []
-        if batch:
-            with transaction.atomic():
-                SearchEntry.objects.bulk_create(batch)
-            indexed += len(batch)
+
+        def documents():
+            for i in range(todo):
+                committee = committees[i % len(committees)]
+                title = "关于" + "".join(rng.choices(words, cum_weights=weights, k=rng.randint(2, 4))) + "的建议"
+                body = make_text(rng, words, weights, rng.randint(60, 160))
+                yield existing + i + 1, Doc(
+                    committee_id=committee.pk, title=title, body=body, year=2020 + i % 7, status="filed",
+                    department_ids=(depts[i % 30].pk,) if committee == committees[0] else ())
+
+        # The bulk path of `xieshang search_rebuild`: tokenise in --workers processes, write with COPY /
+        # executemany, full-text index built once at the end (when --defer, the default for a fresh index).
+        defer = args.defer if args.defer is not None else existing == 0
+        t0, cpu0 = time.perf_counter(), os.times()
+        with transaction.atomic():
+            with index.fulltext_deferred() if defer else contextlib.nullcontext():
+                indexed = index.bulk_index("document", documents(), workers=args.workers)
+                write_s = time.perf_counter() - t0
         elapsed = time.perf_counter() - t0
+        cpu1 = os.times()
+        cpu_s = {"self": round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 1),
+                 "workers": round(cpu1.children_user + cpu1.children_system
+                                  - cpu0.children_user - cpu0.children_system, 1)}
     replicated, replicate_s = 0, 0.0
     if args.replicate_to > SearchEntry.objects.count():
         columns = ("kind, parent_id, committee_id, title, norm_title, body, tokens, year, session_id, status, "
@@ -142,36 +156,51 @@ def main():
             queries.append(rng.choice(words[:5000]))
         else:
             queries.append(" ".join(rng.choices(words[:8000], k=kind)))
-    search_times, counts = [], []
+    # Warm-up (not measured): URL configuration, templates, jieba's IDF table, as in a running server.
+    for text in ("政协", "委员 提案"):
+        query.result_rows(list(query.search(user, text)[:20]), text)
+        similar.similar(user, committees[0].pk, text, text * 3, kinds=("document",))
+    search_times, search_cpu, counts, slowest = [], [], [], []
     for text in queries:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         qs = query.search(user, text)
         page = list(qs[:20])
         n = qs.count()
         query.result_rows(page, text)
         search_times.append(time.perf_counter() - t)
+        search_cpu.append(time.process_time() - c)
         counts.append(n)
-    similar_times, suggest_times = [], []
+        slowest.append((round(search_times[-1] * 1000), round(search_cpu[-1] * 1000), text, n))
+    similar_times, similar_cpu, suggest_times, suggest_cpu = [], [], [], []
     for i in range(max(20, args.queries // 4)):
-        title = "关于" + "".join(rng.choices(words, weights, k=3)) + "的建议"
+        title = "关于" + "".join(rng.choices(words, cum_weights=weights, k=3)) + "的建议"
         body = make_text(rng, words, weights, 80)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         similar.similar(user, committees[0].pk, title, body, threshold=0.35, kinds=("document",))
         similar_times.append(time.perf_counter() - t)
+        similar_cpu.append(time.process_time() - c)
     from xieshang.search import similar as sim
 
     for i in range(max(20, args.queries // 4)):
-        title = "关于" + "".join(rng.choices(words, weights, k=3)) + "的建议"
+        title = "关于" + "".join(rng.choices(words, cum_weights=weights, k=3)) + "的建议"
         body = make_text(rng, words, weights, 80)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         neighbours = sim.similar(user, committees[0].pk, title, body, kinds=("document",), limit=15)
         len(neighbours)
         suggest_times.append(time.perf_counter() - t)
+        suggest_cpu.append(time.process_time() - c)
     result = {
         "database": connection.vendor,
         "items_indexed_now": indexed,
         "items_total": total,
         "indexing_items_per_s": round(indexed / elapsed) if elapsed else None,
+        "indexing_s": round(elapsed, 1),
+        "rows_written_s": round(write_s, 1),
+        "fulltext_build_s": round(elapsed - write_s, 1),
+        "workers": args.workers,
+        "indexing_cpu_s": cpu_s,
+        "load_average": os.getloadavg(),
+        "max_rss_children_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "items_replicated_in_sql": replicated,
         "replicated_rows_per_s": round(replicated / replicate_s) if replicate_s else None,
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -179,8 +208,14 @@ def main():
         "search_p95_ms": round(p95(search_times), 1),
         "search_median_ms": round(statistics.median(search_times) * 1000, 1),
         "search_median_hits": statistics.median(counts),
+        "search_cpu_p95_ms": round(p95(search_cpu), 1),
+        "search_capped": sum(1 for n in counts if n >= query.RANK_WINDOW),
         "similar_p95_ms": round(p95(similar_times), 1),
+        "similar_median_ms": round(statistics.median(similar_times) * 1000, 1),
+        "similar_cpu_p95_ms": round(p95(similar_cpu), 1),
         "neighbours_p95_ms": round(p95(suggest_times), 1),
+        "neighbours_cpu_p95_ms": round(p95(suggest_cpu), 1),
+        "slowest_searches": sorted(slowest, reverse=True)[:6],
     }
     print(json.dumps(result, ensure_ascii=False))
 

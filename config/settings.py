@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "xieshang.portal",
     "xieshang.library",
     "xieshang.search",
+    "xieshang.topics",
 ]
 
 MIDDLEWARE = [

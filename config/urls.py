@@ -19,6 +19,7 @@ urlpatterns = [
     path("portal/", include("xieshang.portal.urls")),
     path("search/", include("xieshang.search.urls")),
     path("c/<slug:committee>/library/", include("xieshang.library.urls")),
+    path("c/<slug:committee>/topics/", include("xieshang.topics.urls")),
     path("committees/", include("xieshang.org.committee_urls")),
     path("", workbench_view, name="workbench"),
     path("", include("xieshang.core.urls")),

@@ -9,7 +9,8 @@ from ninja import NinjaAPI, Swagger
 
 from . import errors
 from .auth import session_auth, token_auth
-from .routers import audit, calendar, committees, departments, imports, me, members, proposals, roles
+from .routers import audit, calendar, committees, departments, imports, me, members, opinions, proposals, roles
+from .routers import topics as topic_router
 
 
 def _docs_decorator(view):
@@ -43,6 +44,8 @@ api.add_router("", calendar.router)
 api.add_router("", imports.router)
 api.add_router("", me.router)
 api.add_router("", proposals.router)
+api.add_router("", opinions.router)
+api.add_router("", topic_router.router)
 
 from xieshang.search.api import router as search_router  # noqa: E402  (search sits above the routers' apps)
 

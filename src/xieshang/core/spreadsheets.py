@@ -1,4 +1,4 @@
-"""Spreadsheet helpers shared by every export and import: formula-safe cells and import templates.
+"""Spreadsheet helpers shared by every export and import: formula-safe cells, export sheets and import templates.
 
 A spreadsheet program reads a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return
 before one) as a formula, so text from users could run as one when an export is opened (CSV/formula
@@ -23,6 +23,25 @@ def safe_cell(value):
 def safe_text(value):
     """Like :func:`safe_cell`, but always text (for CSV, or values openpyxl cannot store, such as UUIDs)."""
     return "" if value is None else safe_cell(str(value))
+
+
+def add_sheet(book, title, header, rows, *, freeze_header=False):
+    """A new sheet ``title`` in the openpyxl ``book``: a bold header row (kept in view while scrolling when
+    ``freeze_header``), then ``rows`` as formula-safe cells; each column as wide as its longest value (10 to 40)."""
+    from openpyxl.styles import Font
+
+    sheet = book.create_sheet(title)
+    sheet.append([str(h) for h in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    if freeze_header:
+        sheet.freeze_panes = "A2"
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 40)
+    return sheet
 
 
 def import_template(sheet_title, columns):

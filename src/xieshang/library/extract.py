@@ -1,7 +1,9 @@
-"""Reading the text out of an uploaded file: .txt (UTF-8, GB18030 or Big5) and .docx.
+"""Reading the text out of an uploaded file: .txt (UTF-8, GB18030 or Big5), .docx and .pdf.
 
-PDF is refused with a clear message: this installation has neither ``pdftotext`` nor a PDF library, and
-WeasyPrint (installed for PDF output) cannot read PDFs.
+A PDF is read page by page with pypdf from its text layer (the ToUnicode maps of its fonts). One that has no
+text to read is refused rather than imported empty: an encrypted file, a scanned one (images only: no text
+layer, and this installation does no OCR), or a damaged or truncated one. Each refusal is a ValidationError on
+``file`` with a message that says which case it is, raised before anything is written.
 """
 
 import io
@@ -38,6 +40,28 @@ def docx_text(data):
     return "\n".join(paragraphs)
 
 
+def pdf_text(data):
+    """The text of a PDF, page by page (pages separated by a blank line), or ValidationError({"file": ...})."""
+    from pypdf import PdfReader
+
+    if not data.lstrip()[:5].startswith(b"%PDF-"):
+        raise ValidationError({"file": _("无法读取该 PDF 文件：文件不是 PDF 格式或已损坏。")})
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError({"file": _("该 PDF 文件已加密，无法读取。请解除密码保护后再上传。")})
+        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (pypdf raises many unrelated types for a damaged file)
+        raise ValidationError({"file": _("无法读取该 PDF 文件：文件已损坏或不完整。")}) from exc
+    if not pages:
+        raise ValidationError({"file": _("无法读取该 PDF 文件：文件中没有页面。")})
+    if not any(pages):
+        raise ValidationError({"file": _("该 PDF 文件没有文字层（可能是扫描件），无法提取文字。请上传带文字的 PDF、.docx 或 .txt 文件，或直接粘贴正文。")})
+    return "\n\n".join(pages)
+
+
 def text_of_upload(uploaded):
     """The text of an uploaded file, or ValidationError({"file": ...}) for an unsupported or unreadable one."""
     name = (uploaded.name or "").lower()
@@ -49,5 +73,5 @@ def text_of_upload(uploaded):
     if name.endswith(".docx"):
         return docx_text(data)
     if name.endswith(".pdf"):
-        raise ValidationError({"file": _("本系统暂不支持读取 PDF，请另存为 .docx 或 .txt 后上传，或直接粘贴文本。")})
-    raise ValidationError({"file": _("只支持 .txt 和 .docx 文件。")})
+        return pdf_text(data)
+    raise ValidationError({"file": _("只支持 .txt、.docx 和 .pdf 文件。")})

@@ -9,7 +9,7 @@ class ImportForm(forms.Form):
                             help_text=_("留空时使用正文中的“标题：”一行或文件名。"))
     kind = forms.ChoiceField(label=_("类型"), choices=Document.Kind.choices, initial=Document.Kind.OTHER)
     source = forms.CharField(label=_("来源"), required=False, max_length=200)
-    file = forms.FileField(label=_("文件（.txt 或 .docx）"), required=False)
+    file = forms.FileField(label=_("文件（.txt、.docx 或 .pdf）"), required=False)
     text = forms.CharField(label=_("或粘贴正文"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
 
     def clean(self):

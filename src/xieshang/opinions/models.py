@@ -14,8 +14,10 @@ State fields change only through :func:`xieshang.opinions.transitions.transition
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.org import roles
 from xieshang.org.models import Committee, Department, Informant, LiaisonGroup, Member, Sector, SpecialCommittee
 
 LEVELS = Committee.Level
@@ -46,6 +48,39 @@ class CopyStatus(models.TextChoices):
 QUEUE_STATES = frozenset({CopyStatus.PENDING, CopyStatus.EDITED})
 # Copies that may be forwarded to recipients or up to the parent committee, and compiled into a bulletin.
 RELEASED_STATES = frozenset({CopyStatus.SIGNED, CopyStatus.ADOPTED})
+# The author may still change the text (and attachments) in these states.
+EDITABLE_REPORT_STATES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+
+# Who reads a committee's copies (and every copy above it in the chain): its office roles.
+READER_ROLES = frozenset(roles.OFFICE_ROLES | {roles.SYSADMIN})
+# Who checks, rewrites, returns, keeps, forwards and records adoption and instructions (核稿 and after).
+EDITOR_ROLES = frozenset({roles.INFO_EDITOR, roles.OFFICE_ADMIN, roles.SYSADMIN})
+# Who signs copies off (签发) and publishes bulletin issues: a designated signer only.
+SIGNER_ROLES = frozenset({roles.INFO_SIGNER})
+
+
+def _authored_q(user, prefix=""):
+    return Q(**{f"{prefix}author_user": user}) | Q(**{f"{prefix}created_by": user})
+
+
+def _reader_committees(user):
+    """Ids of the committees where ``user`` holds a reader role themself (not the deployment-wide sysadmin)."""
+    return [cid for cid in roles.committee_ids(user) if roles.roles_in(user, cid) & READER_ROLES]
+
+
+class ReportQuerySet(models.QuerySet):
+    def mine(self, user):
+        """Reports ``user`` owns (author) or entered (on someone's behalf)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(_authored_q(user))
+
+    def visible_to(self, user):
+        """Reports ``user`` may open: their own, and every report with a copy they may see (never a draft)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        copies = ReportCopy.objects.visible_to(user).values("report_id")
+        return self.filter(_authored_q(user) | Q(pk__in=copies))
 
 
 class Report(models.Model):
@@ -102,6 +137,8 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -109,8 +146,9 @@ class Report(models.Model):
                                     name="uniq_opinion_serial"),
         ]
         indexes = [
-            models.Index(fields=["author_user", "-created_at"], name="opinion_author_idx"),
-            models.Index(fields=["created_by", "-created_at"], name="opinion_creator_idx"),
+            # "My reports" at one committee: each side of the author-or-creator condition has its own index.
+            models.Index(fields=["author_user", "committee", "-created_at"], name="opinion_author_idx"),
+            models.Index(fields=["created_by", "committee", "-created_at"], name="opinion_creator_idx"),
             models.Index(fields=["committee", "year", "status"], name="opinion_year_idx"),
         ]
         verbose_name = _("社情民意信息")
@@ -171,6 +209,40 @@ class ReportCopyQuerySet(models.QuerySet):
     def queue(self, committee):
         """An editor's queue at ``committee``: urgent first, then oldest first."""
         return self.filter(committee=committee, status__in=QUEUE_STATES).order_by("-is_urgent", "received_at", "id")
+
+    def to_sign(self, committee):
+        """A signer's queue at ``committee``: edited copies, urgent first, then oldest first."""
+        return self.filter(committee=committee, status=CopyStatus.EDITED).order_by("-is_urgent", "received_at", "id")
+
+    def for_department(self, department_ids):
+        """Copies dispatched to one of ``department_ids`` or carrying an instruction with a task for one."""
+        department_ids = list(department_ids)
+        dispatched = Dispatch.objects.filter(department_id__in=department_ids).values("copy_id")
+        tasked = FollowUp.objects.filter(department_id__in=department_ids).values("instruction__copy_id")
+        return self.filter(Q(pk__in=dispatched) | Q(pk__in=tasked))
+
+    def visible_to(self, user):
+        """The copies ``user`` may see (mirrors the rule ``opinions.view_copy``).
+
+        The author sees the whole chain; a committee's office roles see the copies at their committee and
+        every copy above it for reports that reached them, never a copy below; a department sees the copies
+        sent to it or carrying its follow-up tasks; the deployment's system administrator sees everything.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if roles.is_sysadmin(user):
+            return self.all()
+        condition = _authored_q(user, "report__")
+        for committee in Committee.objects.filter(pk__in=_reader_committees(user)):
+            above = [c.pk for c in committee.ancestors()]
+            condition |= Q(committee_id=committee.pk)
+            if above:
+                reached = ReportCopy.objects.filter(committee_id=committee.pk).values("report_id")
+                condition |= Q(committee_id__in=above, report_id__in=reached)
+        department_ids = roles.department_ids(user)
+        if department_ids:
+            condition |= Q(pk__in=ReportCopy.objects.for_department(department_ids).values("pk"))
+        return self.filter(condition)
 
 
 class ReportCopy(models.Model):
@@ -324,6 +396,14 @@ class FollowUpStatus(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def for_department(self, department_ids):
+        return self.filter(department_id__in=list(department_ids))
+
+    def open(self):
+        return self.filter(status=FollowUpStatus.OPEN)
+
+
 class FollowUp(models.Model):
     """跟踪问效: a department's task created by an instruction, due on the working-day calendar."""
 
@@ -340,6 +420,8 @@ class FollowUp(models.Model):
     responded_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     review_note = models.TextField(_("问效意见"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -389,7 +471,9 @@ class ReportEvent(models.Model):
     class Meta:
         ordering = ["occurred_on", "id"]
         indexes = [
-            models.Index(fields=["committee", "year", "kind", "level"], name="opinion_event_stats_idx"),
+            # Covers the statistics' grouped count: the counts never read the table itself.
+            models.Index(fields=["committee", "year", "kind", "level", "author_kind", "member", "informant", "sector",
+                                 "liaison_group", "collective_name", "report"], name="opinion_event_cover_idx"),
             models.Index(fields=["member", "year"], name="opinion_event_member_idx"),
         ]
         verbose_name = _("信息事件")
@@ -505,3 +589,15 @@ class Counter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["committee", "year", "series"], name="uniq_opinion_counter")]
+
+
+def visible_versions(copy):
+    """The versions a reader of ``copy`` may compare: the author's texts and the rewrites made at this copy's
+    committee or below it in the chain, up to the copy's own version (a higher level's rewrite is not shown)."""
+    committees, node = [], copy
+    while node is not None:
+        committees.append(node.committee_id)
+        node = node.received_from
+    current = copy.version.number
+    return (ReportVersion.objects.filter(report_id=copy.report_id, number__lte=current)
+            .filter(Q(kind=ReportVersion.Kind.AUTHOR) | Q(committee_id__in=committees)).order_by("number"))

@@ -320,3 +320,71 @@ def do_apply_import(committee, kind, filename, rows, *, actor):
             raise error from exc
     return do_record_import(committee, kind, filename, status=ImportJob.Status.APPLIED, row_count=len(rows),
                             errors=[], actor=actor)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 特邀信息员 (appointed informants): appointed by the committee office, report 社情民意 without being members.
+
+from django.utils.translation import gettext_lazy  # noqa: E402
+
+from xieshang.core import verbs as _verbs  # noqa: E402
+
+from .models import Informant  # noqa: E402
+
+EDITABLE_FIELDS[Informant] = ["name", "unit", "post", "mobile", "appointed_on", "ends_on", "is_active", "user"]
+_VERB_NAMES[Informant] = "informant"
+_verbs.register_many({
+    "org.informant_created": gettext_lazy("聘任了特邀信息员"),
+    "org.informant_updated": gettext_lazy("修改了特邀信息员信息"),
+})
+
+
+def _check_informant(committee, data, *, actor, informant=None):
+    """Permission and the rules a form cannot see: the appointment period and one post per account."""
+    if actor is not None and not actor.has_perm("org.change_informant", committee):
+        raise PermissionDenied(_("您没有管理特邀信息员的权限。"))
+    appointed = data.get("appointed_on", informant.appointed_on if informant else None)
+    ends = data.get("ends_on", informant.ends_on if informant else None)
+    if appointed and ends and ends < appointed:
+        raise ValidationError({"ends_on": _("聘期截止日期不能早于聘任日期。")})
+    user = data.get("user")
+    if user is not None:
+        taken = Informant.objects.filter(committee=committee, user=user)
+        if informant is not None:
+            taken = taken.exclude(pk=informant.pk)
+        if taken.exists():
+            raise ValidationError({"user": _("该账号已关联本会其他特邀信息员。")})
+
+
+@action
+def do_create_informant(committee, data, *, actor):
+    """Appoint an informant in ``committee`` from a dict of the editable fields (``org.change_informant``)."""
+    _check_informant(committee, data, actor=actor)
+    informant = _save(Informant(committee=committee), data, creating=True)
+    if informant.user_id:
+        roles.forget(informant.user)
+    return informant
+
+
+@action
+def do_update_informant(informant, data, *, actor):
+    """Change an informant's record: contacts, appointment period, active flag or linked account."""
+    _check_informant(informant.committee, data, actor=actor, informant=informant)
+    previous_user = informant.user
+    informant = _save(informant, data, creating=False)
+    for user in {previous_user, informant.user} - {None}:
+        roles.forget(user)
+    return informant
+
+
+@action
+def do_create_informant_account(informant, username, *, email="", password=None, actor):
+    """Create a login account named ``username`` and link it to ``informant`` (one user action)."""
+    if actor is not None and not actor.has_perm("org.change_informant", informant.committee):
+        raise PermissionDenied(_("您没有管理特邀信息员的权限。"))
+    if informant.user_id is not None:
+        raise ValidationError(_("该特邀信息员已关联登录账号。"))
+    user = do_create_account(username, full_name=informant.name, email=email, password=password, actor=actor)
+    _save(informant, {"user": user}, creating=False)
+    roles.forget(user)
+    return user

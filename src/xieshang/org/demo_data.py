@@ -1,4 +1,4 @@
-"""The fictional demo committee: a city committee (示范市政协) with one district committee under it.
+"""The fictional demo committees: a province (示范省政协) above a city (示范市政协) above one district committee.
 
 The district is shaped like a real district committee: about 220 members in 25 sectors (界别), 7 special
 committees, 7 street/township liaison groups, about 60 handling departments (among them public security,
@@ -29,7 +29,19 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core.audit import action
 
 from . import actions, roles
-from .models import Committee, Department, DepartmentStaff, LiaisonGroup, Member, RoleGrant, Sector, Session, SpecialCommittee, Term
+from .models import (
+    Committee,
+    Department,
+    DepartmentStaff,
+    Informant,
+    LiaisonGroup,
+    Member,
+    RoleGrant,
+    Sector,
+    Session,
+    SpecialCommittee,
+    Term,
+)
 
 # One password for every demo login: easy to type, and it meets the password policy (10+ characters,
 # upper and lower case, digits and a symbol; not similar to any demo username).
@@ -41,6 +53,8 @@ DEMO_TOTP_BASE32 = base64.b32encode(DEMO_TOTP_KEY).decode()
 
 SEED = 20220115
 
+PROVINCE = {"code": "shifansheng", "name": "示范省政协", "short_name": "省政协", "level": Committee.Level.PROVINCIAL,
+            "address": "示范省省府路1号", "phone": "0998-12340000"}
 CITY = {"code": "shifan", "name": "示范市政协", "short_name": "市政协", "level": Committee.Level.CITY,
         "address": "示范市人民大道1号", "phone": "0999-12345000"}
 DISTRICT = {"code": "dongcheng", "name": "示范市东城区政协", "short_name": "东城区政协", "level": Committee.Level.COUNTY,
@@ -110,6 +124,11 @@ CITY_DEPARTMENTS = [
     ("市公安局", _K.LEGAL), ("市人民检察院", _K.LEGAL), ("市中级人民法院", _K.LEGAL), ("市总工会", _K.ORGANISATION),
 ]
 
+PROVINCE_DEPARTMENTS = [
+    ("省政府办公厅", _K.GOVERNMENT), ("省发展和改革委员会", _K.GOVERNMENT), ("省教育厅", _K.GOVERNMENT),
+    ("省生态环境厅", _K.GOVERNMENT), ("省卫生健康委员会", _K.GOVERNMENT), ("省住房和城乡建设厅", _K.GOVERNMENT),
+]
+
 # 第十五届, elected January 2022; one plenary session each January, proposals collected from three weeks
 # before the plenary until its last day.
 TERMS = [(14, datetime.date(2017, 1, 10), datetime.date(2022, 1, 9)), (15, datetime.date(2022, 1, 10), None)]
@@ -176,6 +195,10 @@ PERSONAS = [
     Persona("auditor", "auditor", _("审计员（只读）"), True),
     Persona("sysadmin", "sysadmin", _("系统管理员"), True),
     Persona("city_staff", "city_staff", _("市政协提案工作人员"), True),
+    # Added with 社情民意 (at the end, so the names drawn for the personas above stay the same).
+    Persona("info_signer", "info_signer", _("信息签发人"), True),
+    Persona("informant", "informant", _("特邀信息员（非委员）"), False),
+    Persona("city_editor", "city_editor", _("市政协信息编辑（兼签发）"), True),
 ]
 # The role each persona must hold, and where ("district", "city" or None for deployment-wide).
 PERSONA_ROLES = {
@@ -183,6 +206,8 @@ PERSONA_ROLES = {
     "cosigner": (roles.MEMBER, "district"),
     "proposal_staff": (roles.PROPOSAL_STAFF, "district"),
     "info_editor": (roles.INFO_EDITOR, "district"),
+    "info_signer": (roles.INFO_SIGNER, "district"),
+    "informant": (roles.INFORMANT, "district"),
     "office_admin": (roles.OFFICE_ADMIN, "district"),
     "dept_handler": (roles.DEPT_HANDLER, "district"),
     "dept_leader": (roles.DEPT_LEADER, "district"),
@@ -190,6 +215,7 @@ PERSONA_ROLES = {
     "auditor": (roles.AUDITOR, "district"),
     "sysadmin": (roles.SYSADMIN, None),
     "city_staff": (roles.PROPOSAL_STAFF, "city"),
+    "city_editor": (roles.INFO_EDITOR, "city"),
 }
 PERSONA_DEPARTMENT = "区生态环境局"
 
@@ -376,6 +402,17 @@ class Loader:
             actions.do_add_department_staff(department, user, tier, actor=None)
             self.count(DepartmentStaff._meta.verbose_name_plural)
 
+    def informant(self, committee, user, data):
+        """The committee's appointed informant (特邀信息员) linked to ``user``, appointed through the org action."""
+        informant = Informant.objects.filter(committee=committee, name=data["name"]).first()
+        if informant is None:
+            informant = actions.do_create_informant(committee, {**data, "user": user}, actor=None)
+            self.count(Informant._meta.verbose_name_plural)
+        elif informant.user_id != user.pk:
+            actions.do_update_informant(informant, {"user": user}, actor=None)
+            self.count(_("特邀信息员账号关联"))
+        return informant
+
     def link_member(self, member_no, committee, user):
         member = Member.objects.get(committee=committee, member_no=member_no)
         if member.user_id != user.pk:
@@ -395,8 +432,15 @@ def _persona_names():
 def load_demo(*, actor=None):
     """Create (or complete) the demo committees and personas. Returns ``(city, district, Counter of created rows)``."""
     loader = Loader()
-    city = loader.committee(CITY)
+    province = loader.committee(PROVINCE)
+    city = loader.committee(CITY, parent=province)
+    if city.parent_id is None:
+        # A database loaded before the province existed: put the city under it.
+        actions.do_update_committee(city, {"parent": province}, actor=None)
+        loader.count(_("上级政协设置"))
     district = loader.committee(DISTRICT, parent=city)
+
+    loader.structure(province, PROVINCE_DEPARTMENTS, liaison_groups=[])
 
     loader.terms_and_sessions(city)
     loader.structure(city, CITY_DEPARTMENTS, liaison_groups=[])
@@ -421,10 +465,17 @@ def load_demo(*, actor=None):
             loader.totp(user)
     loader.link_member(economy[0]["member_no"], district, users["member"])
     loader.link_member(economy[1]["member_no"], district, users["cosigner"])
-    for key in ("proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor"):
+    for key in ("proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader", "auditor"):
         loader.grant(users[key], district, key)
     loader.grant(users["sysadmin"], None, RoleGrant.Role.SYSADMIN)
     loader.grant(users["city_staff"], city, RoleGrant.Role.PROPOSAL_STAFF)
+    # The city's information editor also signs off (a small office), so the demo's city level runs with one login.
+    loader.grant(users["city_editor"], city, RoleGrant.Role.INFO_EDITOR)
+    loader.grant(users["city_editor"], city, RoleGrant.Role.INFO_SIGNER)
+    # The appointed informant (特邀信息员) is not a member: an Informant row linked to the login, no second factor.
+    loader.informant(district, users["informant"], {
+        "name": names["informant"], "unit": "东城区融媒体中心", "post": "记者",
+        "mobile": "19900000901", "appointed_on": datetime.date(2024, 1, 1), "ends_on": datetime.date(2026, 12, 31)})
     department = depts[PERSONA_DEPARTMENT]
     loader.post(department, users["dept_leader"], DepartmentStaff.Tier.LEADER)
     loader.post(department, users["dept_handler"], DepartmentStaff.Tier.HANDLER)

@@ -114,3 +114,5 @@ declare("org.view_imports", proposal_office)
 declare("core.view_audit", audit_readers)
 declare("core.view_audit_all", is_sysadmin)
 declare("core.manage_calendar", is_sysadmin | is_office_admin_anywhere)
+# Appointed informants (特邀信息员): the office admin and the information editors appoint and manage them
+declare("org.change_informant", has_role(roles.OFFICE_ADMIN, roles.INFO_EDITOR, roles.SYSADMIN))

@@ -37,3 +37,13 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/resolve/", views.import_resolve, name="import_resolve"),
 ]
+
+# 特邀信息员 (appointed informants), see informant_views.py
+from . import informant_views  # noqa: E402
+
+urlpatterns += [
+    path("informants/", informant_views.informant_list, name="informant_list"),
+    path("informants/new/", informant_views.informant_edit, name="informant_new"),
+    path("informants/<int:pk>/edit/", informant_views.informant_edit, name="informant_edit"),
+    path("informants/<int:pk>/account/", informant_views.informant_account, name="informant_account"),
+]

@@ -19,6 +19,13 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import audit
 from xieshang.core import calendar as workdays
+from xieshang.core.actionkit import (
+    add_working_days,
+    department_users,
+    due_after_months,
+    lock,
+    require,
+)
 from xieshang.core.audit import action
 from xieshang.core.notifications import notify
 from xieshang.org.models import DepartmentStaff, Member, RoleGrant, SpecialCommittee
@@ -49,19 +56,6 @@ REPLY_FIELDS = ["doc_number", "outcome", "body", "signer", "contact_name", "cont
 
 # ---------------------------------------------------------------------------------------------- helpers
 
-def _require(actor, perm, obj):
-    """Refuse unless ``actor`` holds ``perm`` on ``obj``; the system (``None``) may do anything."""
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("您无权执行此操作。"))
-
-
-def _lock(obj):
-    """Lock ``obj``'s row for the rest of the transaction and reload it in place (latest committed values)."""
-    list(type(obj).objects.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True))
-    obj.refresh_from_db()
-    return obj
-
-
 def _url(proposal):
     try:
         return reverse("proposals:detail", args=[proposal.committee.code, proposal.pk])
@@ -69,35 +63,10 @@ def _url(proposal):
         return ""
 
 
-def _calendar_error(exc):
-    return ValidationError(
-        _("%(year)d 年节假日与调休安排尚未载入，无法计算期限；请先由管理员载入工作日历。") % {"year": exc.year}
-    )
-
-
-def _add_working_days(start, n):
-    try:
-        return workdays.add_working_days(start, n, workdays.load())
-    except workdays.BeyondCalendar as exc:
-        raise _calendar_error(exc) from None
-
-
-def _due_after_months(start, n):
-    try:
-        return workdays.due_after_months(start, n, workdays.load())
-    except workdays.BeyondCalendar as exc:
-        raise _calendar_error(exc) from None
-
-
 def _office_users(committee_id):
     User = get_user_model()
     return list(User.objects.filter(role_grants__committee_id=committee_id,
                                     role_grants__role=RoleGrant.Role.PROPOSAL_STAFF).distinct())
-
-
-def _department_users(department_id):
-    User = get_user_model()
-    return list(User.objects.filter(department_posts__department_id=department_id).distinct())
 
 
 def _proposer_users(proposal, *, confirmed_only=True):
@@ -159,7 +128,7 @@ def do_create_proposal(committee, session, data, *, cosigners=(), suggested_depa
 
     ``cosigners`` (Member rows) are invited at once, which makes the proposal joint.
     """
-    _require(actor, "proposals.add_proposal", committee)
+    require(actor, "proposals.add_proposal", committee)
     if session.term.committee_id != committee.pk:
         raise ValidationError({"session": _("会次不属于本会。")})
     unknown = set(data) - set(CONTENT_FIELDS)
@@ -190,8 +159,8 @@ def do_create_proposal(committee, session, data, *, cosigners=(), suggested_depa
 @action
 def do_update_proposal(proposal, data, *, suggested_departments=None, actor):
     """Edit a draft or a returned proposal (its authors only)."""
-    _require(actor, "proposals.change_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.change_proposal", proposal)
+    lock(proposal)
     if proposal.status not in EDITABLE_STATES:
         raise ValidationError(_("提案已提交，不能再修改。"))
     unknown = set(data) - set(CONTENT_FIELDS)
@@ -217,15 +186,15 @@ def do_update_proposal(proposal, data, *, suggested_departments=None, actor):
 @action
 def do_invite_cosigners(proposal, members, *, actor):
     """Ask ``members`` to co-sign (联名); each confirms or declines before the co-sign deadline."""
-    _require(actor, "proposals.change_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.change_proposal", proposal)
+    lock(proposal)
     if proposal.status not in EDITABLE_STATES:
         raise ValidationError(_("提案已提交，不能再邀请联名人。"))
     if proposal.kind == Proposal.Kind.COLLECTIVE:
         raise ValidationError(_("集体提案不设联名人。"))
     members = list(members)
     existing = set(proposal.proposers.exclude(member=None).values_list("member_id", flat=True))
-    due = _add_working_days(dates.today(), local.value(proposal.committee_id, local.COSIGN_WORKING_DAYS))
+    due = add_working_days(dates.today(), local.value(proposal.committee_id, local.COSIGN_WORKING_DAYS))
     order = proposal.proposers.count()
     for member in members:
         if member.committee_id != proposal.committee_id or member.status != Member.Status.ACTIVE:
@@ -250,8 +219,8 @@ def do_invite_cosigners(proposal, members, *, actor):
 @action
 def do_respond_cosign(proposal, *, accept, actor):
     """The actor, an invited co-signer, confirms (``accept=True``) or declines before the deadline."""
-    _require(actor, "proposals.sign_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.sign_proposal", proposal)
+    lock(proposal)
     if proposal.status not in EDITABLE_STATES:
         raise ValidationError(_("提案已提交，联名确认已结束。"))
     row = proposal.proposers.select_for_update().filter(
@@ -275,8 +244,8 @@ def do_respond_cosign(proposal, *, accept, actor):
 @action
 def do_add_attachment(proposal, uploaded, *, actor):
     """Attach an uploaded file; its extension must be on the committee's allow-list and its size within limit."""
-    _require(actor, "proposals.change_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.change_proposal", proposal)
+    lock(proposal)
     if proposal.status not in EDITABLE_STATES:
         raise ValidationError(_("提案已提交，不能再添加附件。"))
     name = os.path.basename(uploaded.name or "")
@@ -300,8 +269,8 @@ def do_add_attachment(proposal, uploaded, *, actor):
 @action
 def do_remove_attachment(attachment, *, actor):
     proposal = attachment.proposal
-    _require(actor, "proposals.change_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.change_proposal", proposal)
+    lock(proposal)
     if proposal.status not in EDITABLE_STATES:
         raise ValidationError(_("提案已提交，不能再删除附件。"))
     name = attachment.name
@@ -319,8 +288,8 @@ def do_submit_proposal(proposal, *, actor):
     counts as declining) and at least the committee's required number to have confirmed. The submission is
     marked 大会 or 平时 by the session's plenary window and gets the session's next serial number.
     """
-    _require(actor, "proposals.submit_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.submit_proposal", proposal)
+    lock(proposal)
     check(proposal, Status.SUBMITTED)
     _validate_content(proposal)
     today = dates.today()
@@ -359,8 +328,8 @@ def do_submit_proposal(proposal, *, actor):
 @action
 def do_pass_pre_review(proposal, *, note="", actor):
     """预审通过: the proposal goes to the review decision."""
-    _require(actor, "proposals.review_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.review_proposal", proposal)
+    lock(proposal)
     transition(proposal, Status.REVIEW, actor=actor, note=note)
     return proposal
 
@@ -368,8 +337,8 @@ def do_pass_pre_review(proposal, *, note="", actor):
 @action
 def do_return_proposal(proposal, *, reason, actor):
     """Return a proposal to its proposers for changes, with the reason (预审退回)."""
-    _require(actor, "proposals.review_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.review_proposal", proposal)
+    lock(proposal)
     if not str(reason).strip():
         raise ValidationError({"reason": _("退回时必须说明理由。")})
     proposal.decision_note = reason
@@ -387,8 +356,8 @@ def do_file_proposal(proposal, *, category=None, note="", actor):
     row is locked first, so two staff filing the same proposal at once produce one number (the second is
     refused by the table), and a filing that fails gives its number back.
     """
-    _require(actor, "proposals.file_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.file_proposal", proposal)
+    lock(proposal)
     if category is not None:
         proposal.category = category
     if not proposal.category:
@@ -410,8 +379,8 @@ def do_file_proposal(proposal, *, category=None, note="", actor):
 @action
 def do_decline_proposal(proposal, *, ground, reason="", actor):
     """不予立案 on one of the committee's configured grounds; the proposers are told the ground and reason."""
-    _require(actor, "proposals.file_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.file_proposal", proposal)
+    lock(proposal)
     if ground not in local.value(proposal.committee_id, local.DECLINE_GROUNDS):
         raise ValidationError({"ground": _("请选择本会设定的不予立案理由。")})
     proposal.decline_ground = ground
@@ -426,9 +395,9 @@ def do_decline_proposal(proposal, *, ground, reason="", actor):
 @action
 def do_merge_proposal(proposal, *, into, actor):
     """并案: merge ``proposal`` into the filed lead proposal ``into``; its proposers join the lead."""
-    _require(actor, "proposals.file_proposal", proposal)
-    _lock(proposal)
-    _lock(into)
+    require(actor, "proposals.file_proposal", proposal)
+    lock(proposal)
+    lock(into)
     if into.pk == proposal.pk:
         raise ValidationError({"into": _("不能并入提案自身。")})
     if into.session_id != proposal.session_id:
@@ -460,14 +429,17 @@ def do_merge_proposal(proposal, *, into, actor):
 @action
 def do_convert_proposal(proposal, *, target, consent, actor):
     """Convert to 意见建议 / 社情民意 / 委员来信; only with the proposers' consent (``consent=True``)."""
-    _require(actor, "proposals.file_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.file_proposal", proposal)
+    lock(proposal)
     if target not in Proposal.ConvertTarget.values:
         raise ValidationError({"target": _("请选择转处理的方式。")})
     if consent is not True:
         raise ValidationError({"consent": _("转为其他方式处理须征得提案者同意。")})
     proposal.convert_target = target
     transition(proposal, Status.CONVERTED, actor=actor, fields=["convert_target"])
+    from .signals import proposal_converted
+
+    proposal_converted.send(sender=Proposal, proposal=proposal, target=target, actor=actor)
     _notify(_proposer_users(proposal), proposal, "converted",
             _("提案《%(title)s》已按您的同意%(target)s") % {
                 "title": proposal.title, "target": Proposal.ConvertTarget(target).label})
@@ -477,8 +449,8 @@ def do_convert_proposal(proposal, *, target, consent, actor):
 @action
 def do_withdraw_proposal(proposal, *, reason="", actor):
     """撤案: the proposers withdraw it (or staff record their withdrawal) before it is filed."""
-    _require(actor, "proposals.withdraw_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.withdraw_proposal", proposal)
+    lock(proposal)
     transition(proposal, Status.WITHDRAWN, actor=actor, note=reason)
     return proposal
 
@@ -517,18 +489,18 @@ def do_review_batch(proposals, decision, *, actor, **params):
 
 def _assignment_dates(committee_id, start, role):
     values = {
-        "objection_due": _add_working_days(start, local.value(committee_id, local.OBJECTION_WORKING_DAYS)),
+        "objection_due": add_working_days(start, local.value(committee_id, local.OBJECTION_WORKING_DAYS)),
     }
     if role == Assignment.Role.CO:
         length = local.value(committee_id, local.CO_OPINION_LENGTH)
         if local.value(committee_id, local.CO_OPINION_UNIT) == "working_days":
-            values["opinion_due"] = _add_working_days(start, length)
+            values["opinion_due"] = add_working_days(start, length)
         else:
-            values["opinion_due"] = _due_after_months(start, length)
+            values["opinion_due"] = due_after_months(start, length)
     else:
-        values["first_contact_due"] = _add_working_days(
+        values["first_contact_due"] = add_working_days(
             start, local.value(committee_id, local.FIRST_CONTACT_WORKING_DAYS))
-        values["reply_due"] = _due_after_months(start, local.value(committee_id, local.REPLY_MONTHS))
+        values["reply_due"] = due_after_months(start, local.value(committee_id, local.REPLY_MONTHS))
     return values
 
 
@@ -552,8 +524,8 @@ def do_assign_proposal(proposal, *, leads, co=(), actor):
     due date (leads), or an opinion due date (co), all from the committee's settings and the working-day
     calendar.
     """
-    _require(actor, "proposals.assign_proposal", proposal)
-    _lock(proposal)
+    require(actor, "proposals.assign_proposal", proposal)
+    lock(proposal)
     leads, co = list(leads), list(co)
     if not leads:
         raise ValidationError({"leads": _("至少指定一个主办单位。")})
@@ -570,7 +542,7 @@ def do_assign_proposal(proposal, *, leads, co=(), actor):
                                            "reply_due": a.reply_due, "opinion_due": a.opinion_due}
                                           for a in created]})
     for assignment in created:
-        _notify(_department_users(assignment.department_id), proposal, "assigned",
+        _notify(department_users(assignment.department_id), proposal, "assigned",
                 _("新交办提案：%(case)s《%(title)s》（%(role)s）") % {
                     "case": proposal.case_label, "title": proposal.title, "role": assignment.get_role_display()})
     return created
@@ -579,8 +551,8 @@ def do_assign_proposal(proposal, *, leads, co=(), actor):
 @action
 def do_object_assignment(assignment, *, reason, actor):
     """The department contests its assignment within the objection window; it never forwards it itself."""
-    _require(actor, "proposals.object_assignment", assignment)
-    _lock(assignment)
+    require(actor, "proposals.object_assignment", assignment)
+    lock(assignment)
     if not str(reason).strip():
         raise ValidationError({"reason": _("提出异议必须说明理由。")})
     if dates.today() > assignment.objection_due:
@@ -598,12 +570,12 @@ def do_object_assignment(assignment, *, reason, actor):
 @action
 def do_dismiss_objection(assignment, *, note, actor):
     """Staff keep the assignment as it was; the department must handle it."""
-    _require(actor, "proposals.assign_proposal", assignment)
-    _lock(assignment)
+    require(actor, "proposals.assign_proposal", assignment)
+    lock(assignment)
     if not str(note).strip():
         raise ValidationError({"note": _("请说明维持交办的理由。")})
     transition(assignment, AssignmentStatus.ASSIGNED, actor=actor, note=note)
-    _notify(_department_users(assignment.department_id), assignment.proposal, "objection_dismissed",
+    _notify(department_users(assignment.department_id), assignment.proposal, "objection_dismissed",
             _("提案《%(title)s》维持原交办") % {"title": assignment.proposal.title}, note)
     return assignment
 
@@ -611,8 +583,8 @@ def do_dismiss_objection(assignment, *, note, actor):
 @action
 def do_reassign_assignment(assignment, *, department, actor):
     """Accept an objection: close the objected assignment and give the same role to ``department``."""
-    _require(actor, "proposals.assign_proposal", assignment)
-    _lock(assignment)
+    require(actor, "proposals.assign_proposal", assignment)
+    lock(assignment)
     proposal = assignment.proposal
     _check_departments(proposal, [department])
     if proposal.assignments.exclude(status=AssignmentStatus.WITHDRAWN).filter(department=department).exists():
@@ -623,7 +595,7 @@ def do_reassign_assignment(assignment, *, department, actor):
     assignment.replaced_by = new
     assignment.save(update_fields=["replaced_by"])
     audit.record("proposals.reassigned", new, changes={"from": assignment.department, "to": department})
-    _notify(_department_users(department.pk), proposal, "assigned",
+    _notify(department_users(department.pk), proposal, "assigned",
             _("新交办提案：%(case)s《%(title)s》（%(role)s）") % {
                 "case": proposal.case_label, "title": proposal.title, "role": new.get_role_display()})
     return new
@@ -637,7 +609,7 @@ def _start_handling(assignment, actor):
         raise InvalidTransition(
             _("该交办当前状态为“%(status)s”，不能办理。") % {"status": assignment.get_status_display()},
             from_status=assignment.status, to_status=AssignmentStatus.HANDLING)
-    proposal = _lock(assignment.proposal)
+    proposal = lock(assignment.proposal)
     if proposal.status in (Status.ASSIGNED, Status.REHANDLE):
         transition(proposal, Status.IN_PROGRESS, actor=actor)
 
@@ -645,8 +617,8 @@ def _start_handling(assignment, actor):
 @action
 def do_record_first_contact(assignment, *, on, note="", actor):
     """办前沟通: the lead department records when it first contacted the proposers."""
-    _require(actor, "proposals.reply_assignment", assignment)
-    _lock(assignment)
+    require(actor, "proposals.reply_assignment", assignment)
+    lock(assignment)
     if on > dates.today():
         raise ValidationError({"on": _("沟通日期不能晚于今天。")})
     if on < assignment.assigned_at:
@@ -661,8 +633,8 @@ def do_record_first_contact(assignment, *, on, note="", actor):
 @action
 def do_send_co_opinion(assignment, *, opinion, actor):
     """会办意见: a co-handling department sends its opinion to the lead, which closes its share."""
-    _require(actor, "proposals.send_opinion", assignment)
-    _lock(assignment)
+    require(actor, "proposals.send_opinion", assignment)
+    lock(assignment)
     if not str(opinion).strip():
         raise ValidationError({"opinion": _("会办意见不能为空。")})
     _start_handling(assignment, actor)
@@ -670,7 +642,7 @@ def do_send_co_opinion(assignment, *, opinion, actor):
     transition(assignment, AssignmentStatus.DONE, actor=actor, fields=["opinion", "opinion_sent_at"])
     proposal = assignment.proposal
     for lead in proposal.assignments.leads().exclude(status=AssignmentStatus.WITHDRAWN):
-        _notify(_department_users(lead.department_id), proposal, "co_opinion",
+        _notify(department_users(lead.department_id), proposal, "co_opinion",
                 _("%(department)s已送达对提案《%(title)s》的会办意见") % {
                     "department": assignment.department.name, "title": proposal.title})
     return assignment
@@ -697,8 +669,8 @@ def do_draft_reply(assignment, data, *, actor):
     A new or redrafted reply goes to the co-handling departments for co-signing, or straight to the office's
     review when there are none. A reply under review, approved or sent cannot be redrafted.
     """
-    _require(actor, "proposals.reply_assignment", assignment)
-    _lock(assignment)
+    require(actor, "proposals.reply_assignment", assignment)
+    lock(assignment)
     proposal = assignment.proposal
     unknown = set(data) - set(REPLY_FIELDS)
     if unknown:
@@ -741,7 +713,7 @@ def do_draft_reply(assignment, data, *, actor):
     recipients = []
     if target == Reply.ReviewStatus.COSIGNING:
         for co in _live_co_assignments(proposal):
-            recipients += _department_users(co.department_id)
+            recipients += department_users(co.department_id)
         _notify(recipients, proposal, "cosign_reply", _("请会签提案《%(title)s》的答复") % {"title": proposal.title})
     else:
         _notify(_office_users(proposal.committee_id), proposal, "reply_review",
@@ -752,8 +724,8 @@ def do_draft_reply(assignment, data, *, actor):
 @action
 def do_cosign_reply(reply, *, note="", actor):
     """会签: each co-handling department signs the lead's reply; the last signature sends it to review."""
-    _require(actor, "proposals.cosign_reply", reply)
-    _lock(reply)
+    require(actor, "proposals.cosign_reply", reply)
+    lock(reply)
     if reply.status != Reply.ReviewStatus.COSIGNING:
         raise InvalidTransition(_("答复当前状态为“%(status)s”，不需要会签。") % {"status": reply.get_status_display()},
                                 from_status=reply.status, to_status=Reply.ReviewStatus.REVIEW)
@@ -777,8 +749,8 @@ def do_cosign_reply(reply, *, note="", actor):
 @action
 def do_review_reply(reply, *, approve, outcome=None, note="", actor):
     """The supervising office approves the reply (and may change its outcome class) or returns it."""
-    _require(actor, "proposals.review_reply", reply)
-    _lock(reply)
+    require(actor, "proposals.review_reply", reply)
+    lock(reply)
     proposal = reply.assignment.proposal
     if approve:
         if outcome:
@@ -792,7 +764,7 @@ def do_review_reply(reply, *, approve, outcome=None, note="", actor):
             raise ValidationError({"note": _("退回答复必须说明理由。")})
         reply.review_note = note
         transition(reply, Reply.ReviewStatus.RETURNED, actor=actor, note=note, fields=["review_note"])
-        _notify(_department_users(reply.assignment.department_id), proposal, "reply_returned",
+        _notify(department_users(reply.assignment.department_id), proposal, "reply_returned",
                 _("提案《%(title)s》的答复被退回修改") % {"title": proposal.title}, note)
     return reply
 
@@ -803,17 +775,17 @@ def do_send_reply(reply, *, actor):
     if actor is not None and not (actor.has_perm("proposals.reply_assignment", reply)
                                   or actor.has_perm("proposals.review_reply", reply)):
         raise PermissionDenied(_("您无权执行此操作。"))
-    _lock(reply)
+    lock(reply)
     reply.sent_at = timezone.now()
     transition(reply, Reply.ReviewStatus.SENT, actor=actor, fields=["sent_at"])
-    assignment = _lock(reply.assignment)
+    assignment = lock(reply.assignment)
     transition(assignment, AssignmentStatus.DONE, actor=actor)
-    proposal = _lock(assignment.proposal)
+    proposal = lock(assignment.proposal)
     leads_open = proposal.assignments.leads().exclude(
         status__in=[AssignmentStatus.DONE, AssignmentStatus.WITHDRAWN]).exists()
     if not leads_open:
         transition(proposal, Status.REPLIED, actor=actor)
-        due = _add_working_days(dates.today(), local.value(proposal.committee_id, local.FEEDBACK_WORKING_DAYS))
+        due = add_working_days(dates.today(), local.value(proposal.committee_id, local.FEEDBACK_WORKING_DAYS))
         _notify(_proposer_users(proposal), proposal, "replied",
                 _("提案《%(title)s》已答复，请在 %(due)s 前评价办理情况") % {
                     "title": proposal.title, "due": due.isoformat()})
@@ -823,8 +795,8 @@ def do_send_reply(reply, *, actor):
 @action
 def do_request_extension(assignment, *, new_due, reason, actor):
     """A lead department asks, before its due date, to reply later; the office approves or refuses."""
-    _require(actor, "proposals.reply_assignment", assignment)
-    _lock(assignment)
+    require(actor, "proposals.reply_assignment", assignment)
+    lock(assignment)
     if assignment.status not in (AssignmentStatus.ASSIGNED, AssignmentStatus.HANDLING):
         raise ValidationError(_("该交办已办结或有异议，不能申请延期。"))
     if assignment.extension == Assignment.Extension.REQUESTED:
@@ -852,8 +824,8 @@ def do_request_extension(assignment, *, new_due, reason, actor):
 
 @action
 def do_decide_extension(assignment, *, approve, note="", actor):
-    _require(actor, "proposals.decide_extension", assignment)
-    _lock(assignment)
+    require(actor, "proposals.decide_extension", assignment)
+    lock(assignment)
     if assignment.extension != Assignment.Extension.REQUESTED:
         raise ValidationError(_("没有待审批的延期申请。"))
     before = audit.snapshot(assignment, ["extension", "reply_due"])
@@ -865,7 +837,7 @@ def do_decide_extension(assignment, *, approve, note="", actor):
     audit.record("proposals.extension_decided", assignment,
                  changes=audit.diff(before, audit.snapshot(assignment, ["extension", "reply_due"])), note=note)
     title = _("延期申请已批准：提案《%(title)s》") if approve else _("延期申请未获批准：提案《%(title)s》")
-    _notify(_department_users(assignment.department_id), assignment.proposal, "extension_decided",
+    _notify(department_users(assignment.department_id), assignment.proposal, "extension_decided",
             title % {"title": assignment.proposal.title}, note)
     return assignment
 
@@ -899,12 +871,12 @@ def do_rate_proposal(proposal, *, result, extras=None, comment="", for_proposer=
             raise PermissionDenied(_("只有本提案的提案者可以评价。"))
         on_behalf = False
     else:
-        _require(actor, "proposals.record_rating", proposal)
+        require(actor, "proposals.record_rating", proposal)
         row = for_proposer
         if row.proposal_id != proposal.pk or row.signature != Proposer.Signature.CONFIRMED:
             raise ValidationError(_("只能为本提案的提案者代为录入评价。"))
         on_behalf = True
-    _lock(proposal)
+    lock(proposal)
     if proposal.status != Status.REPLIED:
         raise ValidationError(_("提案当前状态为“%(status)s”，不能评价。") % {"status": proposal.get_status_display()})
     if result not in Rating.Result.values:
@@ -929,11 +901,11 @@ def do_rate_proposal(proposal, *, result, extras=None, comment="", for_proposer=
 def _rehandle(proposal, *, actor, note):
     proposal.round += 1
     transition(proposal, Status.REHANDLE, actor=actor, note=note, fields=["round"])
-    due = _due_after_months(dates.today(), local.value(proposal.committee_id, local.REHANDLE_MONTHS))
+    due = due_after_months(dates.today(), local.value(proposal.committee_id, local.REHANDLE_MONTHS))
     for assignment in proposal.assignments.leads().filter(status=AssignmentStatus.DONE):
         assignment.reply_due = due
         transition(assignment, AssignmentStatus.HANDLING, actor=actor, fields=["reply_due"])
-        _notify(_department_users(assignment.department_id), proposal, "rehandle",
+        _notify(department_users(assignment.department_id), proposal, "rehandle",
                 _("提案《%(title)s》的提案者不满意，请于 %(due)s 前重新办理") % {
                     "title": proposal.title, "due": due.isoformat()}, note)
 
@@ -943,8 +915,8 @@ def _rehandle(proposal, *, actor, note):
 @action
 def do_select_key_proposal(proposal, *, leader_name, leader=None, special_committee=None, year=None, actor):
     """重点提案: mark a filed proposal as key, with the leader and special committee overseeing it."""
-    _require(actor, "proposals.select_key", proposal)
-    _lock(proposal)
+    require(actor, "proposals.select_key", proposal)
+    lock(proposal)
     if proposal.status not in FILED_STATES:
         raise ValidationError(_("只有已立案的提案可以列为重点提案。"))
     if proposal.is_key:
@@ -963,7 +935,7 @@ def do_select_key_proposal(proposal, *, leader_name, leader=None, special_commit
                  changes={"leader": leader_name, "special_committee": special_committee})
     recipients = _proposer_users(proposal)
     for assignment in proposal.assignments.exclude(status=AssignmentStatus.WITHDRAWN):
-        recipients += _department_users(assignment.department_id)
+        recipients += department_users(assignment.department_id)
     _notify(recipients, proposal, "key_selected",
             _("提案《%(title)s》已列为重点提案，由%(leader)s督办") % {"title": proposal.title, "leader": leader_name})
     return task
@@ -971,7 +943,7 @@ def do_select_key_proposal(proposal, *, leader_name, leader=None, special_commit
 
 @action
 def do_record_oversight_report(task, *, report, actor):
-    _require(actor, "proposals.select_key", task.proposal)
+    require(actor, "proposals.select_key", task.proposal)
     if not str(report).strip():
         raise ValidationError({"report": _("督办报告不能为空。")})
     before = audit.snapshot(task, ["report"])
@@ -985,8 +957,8 @@ def do_record_oversight_report(task, *, report, actor):
 @action
 def do_mark_excellent(proposal, *, excellent=True, year=None, actor):
     """优秀提案: set or clear the excellent flag of a filed proposal for a year."""
-    _require(actor, "proposals.mark_excellent", proposal)
-    _lock(proposal)
+    require(actor, "proposals.mark_excellent", proposal)
+    lock(proposal)
     if proposal.status not in FILED_STATES:
         raise ValidationError(_("只有已立案的提案可以评为优秀提案。"))
     before = audit.snapshot(proposal, ["is_excellent", "excellent_year"])
@@ -1001,8 +973,8 @@ def do_mark_excellent(proposal, *, excellent=True, year=None, actor):
 @action
 def do_set_public_consent(proposal, *, consent, reason="", actor):
     """The proposers consent to publication, or refuse with a reason (kept for the office)."""
-    _require(actor, "proposals.set_public_consent", proposal)
-    _lock(proposal)
+    require(actor, "proposals.set_public_consent", proposal)
+    lock(proposal)
     if not consent and not str(reason).strip():
         raise ValidationError({"reason": _("不同意公开时须说明理由。")})
     before = audit.snapshot(proposal, ["public_consent", "public_reason"])

@@ -24,50 +24,29 @@ The documents are official Chinese letters: they are written in Simplified Chine
 the interface that asks for them (the strings stay marked so that a deployment can adapt the wording).
 """
 
-import functools
 import io
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils import translation
 from django.utils.translation import gettext as _
+
+from xieshang.core.documents import (  # noqa: F401  (re-exported: imports.py and tests read them from here)
+    BODY_FONT_DOCX,
+    DIGITS,
+    LATIN_FONT_DOCX,
+    RED,
+    TITLE_FONT_DOCX,
+    chinese_number,
+    date_text,
+    in_chinese,
+)
+from xieshang.core.documents import double_rule as _double_rule
+from xieshang.core.documents import paragraphs as _paragraphs
+from xieshang.core.documents import set_fonts as _set_fonts
 
 from . import rules as proposal_rules
 from .models import Assignment, AssignmentStatus, Proposer, Reply
-
-RED = "C00000"
-BODY_FONT_DOCX = "仿宋"
-TITLE_FONT_DOCX = "宋体"
-LATIN_FONT_DOCX = "Times New Roman"
-
-DIGITS = "〇一二三四五六七八九"
-
-
-def in_chinese(func):
-    """Run ``func`` with Simplified Chinese active: an official letter does not follow the reader's UI language."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with translation.override("zh-hans"):
-            return func(*args, **kwargs)
-
-    return wrapper
-
-
-def chinese_number(n):
-    """1 → 一, 10 → 十, 15 → 十五, 23 → 二十三 (for 届 and 次, which are below 100)."""
-    if n < 10:
-        return DIGITS[n]
-    tens, ones = divmod(n, 10)
-    if n < 100:
-        return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
-    return str(n)
-
-
-def date_text(day):
-    """2026年3月2日: Arabic numerals, no padding zeros (GB/T 9704 §7.3.5.3)."""
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
 
 
 @dataclass
@@ -105,10 +84,6 @@ def _salutation(proposal):
         return proposal.collective_name + "："
     names = [row.name for row in proposal.proposers.all() if row.signature == Proposer.Signature.CONFIRMED]
     return "、".join(_("%(name)s委员") % {"name": name} for name in names) + "："
-
-
-def _paragraphs(text):
-    return [line.strip() for line in str(text).splitlines() if line.strip()]
 
 
 def _day(dt):
@@ -173,34 +148,6 @@ def may_download_opinion(user, assignment):
 
 
 # ------------------------------------------------------------------------------------------------ .docx
-
-def _set_fonts(run, east_asian, size_pt, *, bold=False, color=None):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    run.font.name = LATIN_FONT_DOCX
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), east_asian)
-    if color:
-        run.font.color.rgb = RGBColor.from_string(color)
-
-
-def _double_rule(paragraph):
-    """A red double line under ``paragraph`` (thick over thin), as a paragraph border."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "thickThinSmallGap")
-    bottom.set(qn("w:sz"), "24")
-    bottom.set(qn("w:space"), "1")
-    bottom.set(qn("w:color"), RED)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
 
 @in_chinese
 def as_docx(letter):

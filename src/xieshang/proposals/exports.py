@@ -45,7 +45,8 @@ class RegisterFilters:
     - ``proposer_type``: a ``Proposal.Kind``; ``outcome``: the final class of a lead assignment's latest sent
       reply on a filed proposal (with ``department``: that department's lead assignment); ``rating``: some
       proposer's latest rating (with ``department``: of a proposal the department leads);
-    - ``timing``, ``key`` (true/false), ``proposer`` (a proposer's name contains), ``q`` (the title contains).
+    - ``timing``, ``key`` (true/false), ``proposer`` (a proposer's name contains), ``q`` (the title contains);
+    - ``topic``: a topic (``topics.Topic`` id) the proposal is tagged with.
     """
 
     session: int | None = None
@@ -61,6 +62,7 @@ class RegisterFilters:
     key: bool | None = None
     proposer: str | None = None
     q: str | None = None
+    topic: int | None = None
 
     def __post_init__(self):
         # The API passes one status (or None); the page and the export a list.
@@ -75,9 +77,9 @@ class RegisterFilters:
     def from_mapping(cls, data):
         """Filters from a query dict; values that cannot be understood are ignored rather than refused."""
         out = cls()
-        for name in ("session", "year", "department"):
+        for name in ("session", "year", "department", "topic"):
             text = (data.get(name) or "").strip()
-            if text.isdigit():
+            if text.isascii() and text.isdigit():
                 setattr(out, name, int(text))
         for name in ("category", "proposer_type", "outcome", "rating", "timing", "proposer", "q"):
             text = (data.get(name) or "").strip()
@@ -88,7 +90,7 @@ class RegisterFilters:
             values = [values]
         out.status = tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
         sector = (data.get("sector") or "").strip()
-        if sector.isdigit():
+        if sector.isascii() and sector.isdigit():
             out.sector = int(sector)
         elif sector.lower() == SECTOR_NONE:
             out.sector = SECTOR_NONE
@@ -205,6 +207,12 @@ def filter_register(queryset, filters):
             signature=Proposer.Signature.DECLINED).values("proposal_id"))
     if filters.q:
         queryset = queryset.filter(title__icontains=filters.q)
+    if filters.topic is not None:
+        # The topics app sits above proposals (it tags them); imported here only, never at module level.
+        from xieshang.topics.models import TopicTag
+
+        queryset = queryset.filter(pk__in=TopicTag.objects.filter(
+            topic_id=filters.topic, kind=TopicTag.Kind.PROPOSAL).values("object_id"))
     return queryset
 
 

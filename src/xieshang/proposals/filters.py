@@ -76,6 +76,8 @@ class RegisterFilterForm(forms.Form):
                                choices=[("", _("全部"))] + list(Proposal.Timing.choices), widget=FastSelect)
     key = forms.BooleanField(label=_("只看重点提案"), required=False)
     q = forms.CharField(label=_("案由包含"), required=False, max_length=100)
+    topic = forms.ModelChoiceField(label=_("专题"), queryset=Proposal.objects.none(), required=False,
+                                   widget=FastSelect)
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,6 +88,9 @@ class RegisterFilterForm(forms.Form):
             categories.append(current)
         self.fields["category"].choices = [("", _("全部"))] + [(c, c) for c in categories]
         self.fields["department"].queryset = Department.objects.filter(committee=committee)
+        from xieshang.topics.models import Topic  # the topics app sits above proposals
+
+        self.fields["topic"].queryset = Topic.objects.filter(committee=committee)
         self.fields["sector"].choices = ([("", _("全部"))]
                                          + [(str(pk), name) for pk, name in Sector.objects.filter(
                                              committee=committee).values_list("pk", "name")]

@@ -158,7 +158,10 @@ class DeclineForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(label=_("并入的主提案"), queryset=Proposal.objects.none())
+    into = forms.ModelChoiceField(
+        label=_("并入的主提案"), queryset=Proposal.objects.none(),
+        error_messages={"invalid_choice": _("只能并入同一会次已立案且尚未归档的提案。")},
+    )
 
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)

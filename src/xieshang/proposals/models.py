@@ -151,7 +151,11 @@ class Proposal(models.Model):
         ]
         indexes = [models.Index(fields=["committee", "status"]), models.Index(fields=["session", "status"]),
                    # The public portal counts and lists published proposals from this index alone (bench/).
-                   models.Index(fields=["committee", "public_consent", "status"], name="proposal_published_idx")]
+                   models.Index(fields=["committee", "public_consent", "status"], name="proposal_published_idx"),
+                   # The register leaves out drafts withdrawn before submission; this finds them without
+                   # reading every withdrawn row (exports._without_discarded_drafts).
+                   models.Index(fields=["committee"], condition=Q(status="withdrawn", submitted_at__isnull=True),
+                                name="proposal_discarded_idx")]
         verbose_name = _("提案")
         verbose_name_plural = _("提案")
 
@@ -340,6 +344,8 @@ class Reply(models.Model):
     class Meta:
         ordering = ["assignment", "round"]
         constraints = [models.UniqueConstraint(fields=["assignment", "round"], name="uniq_reply_round")]
+        # The workbench's queues (replies being co-signed, replies waiting for review) are a few rows of many.
+        indexes = [models.Index(fields=["status"], name="reply_status_idx")]
         verbose_name = _("答复")
         verbose_name_plural = _("答复")
 

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from xieshang.core.spreadsheets import safe_cell
+from xieshang.core.spreadsheets import add_sheet
 from xieshang.org.models import Session
 from xieshang.org.views import get_committee_for
 
@@ -53,32 +52,19 @@ def stats_page(request, committee):
     })
 
 
-def _sheet(book, title, header, rows):
-    sheet = book.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 40)
-    return sheet
-
-
 def build_workbook(report):
     """The report as an openpyxl Workbook: one sheet per table, plain values, never formulas."""
     book = Workbook()
     book.remove(book.active)
     computed = timezone.localtime(report.computed_at).strftime("%Y-%m-%d %H:%M") if report.computed_at else ""
-    _sheet(book, _("总体"), [_("统计范围"), _("项目"), _("件数"), _("数据时间")],
-           [[str(report.scope.label), str(r["label"]), r["count"], computed] for r in report.summary])
-    _sheet(book, _("按提案类型"), [_("提案类型"), _("收到"), _("立案")],
-           [[r["label"], r["received"], r["filed"]] for r in report.kinds])
-    _sheet(book, _("按类别"), [_("类别"), _("收到"), _("立案")],
-           [[r["label"], r["received"], r["filed"]] for r in report.categories])
-    _sheet(book, _("按界别"), [_("界别"), _("收到"), _("立案")],
-           [[r["label"], r["received"], r["filed"]] for r in report.sectors])
+    add_sheet(book, _("总体"), [_("统计范围"), _("项目"), _("件数"), _("数据时间")],
+              [[str(report.scope.label), str(r["label"]), r["count"], computed] for r in report.summary])
+    add_sheet(book, _("按提案类型"), [_("提案类型"), _("收到"), _("立案")],
+              [[r["label"], r["received"], r["filed"]] for r in report.kinds])
+    add_sheet(book, _("按类别"), [_("类别"), _("收到"), _("立案")],
+              [[r["label"], r["received"], r["filed"]] for r in report.categories])
+    add_sheet(book, _("按界别"), [_("界别"), _("收到"), _("立案")],
+              [[r["label"], r["received"], r["filed"]] for r in report.sectors])
     letters = list(report.outcome_labels)
     results = list(report.rating_labels)
     header = [_("承办单位"), _("交办件数"), _("主办"), _("会办"), _("已答复"), _("按期答复"), _("按期答复率（%）")]
@@ -89,7 +75,7 @@ def build_workbook(report):
         rows.append([r["label"], r["assignments"], r["leads"], r["co"], r["replied"], r["on_time"], r["on_time_rate"]]
                     + [r["outcome_shares"][letter] for letter in letters]
                     + [r["rated"]] + [r["rating_shares"][result] for result in results])
-    _sheet(book, _("承办单位"), header, rows)
+    add_sheet(book, _("承办单位"), header, rows)
     return book
 
 

@@ -33,6 +33,8 @@ from xieshang.org.models import Committee, Department
 from . import actions, dates, forms
 from . import rules as proposal_rules
 from . import settings as local
+from .exports import RegisterFilters, filter_register
+from .filters import RegisterFilterForm
 from .models import (
     EDITABLE_STATES,
     FILED_STATES,
@@ -45,8 +47,7 @@ from .models import (
     Reply,
     Status,
 )
-from .exports import RegisterFilters, filter_register
-from .filters import RegisterFilterForm
+from .paging import CURSOR_PARAMS, KeysetPage
 from .transitions import allowed
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -104,8 +105,10 @@ def _page_size(request):
 
 
 def _query_string(request):
+    """The request's query without its page position (page number and cursors), for links that keep filters."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in CURSOR_PARAMS:
+        query.pop(name, None)
     return query.urlencode()
 
 
@@ -598,26 +601,27 @@ def mine(request, committee):
     })
 
 
-def _register_page(request, committee, params):
-    """One page of the register as a Page whose rows carry ``first_proposer`` and ``live_assignments``.
-
-    Two steps, so that a deep page costs what the first one does: the page's ids are selected first (an index
-    scan, nothing computed for the skipped rows), then only those rows are read with their first proposer
-    (a subquery evaluated per shown row) and their departments (one prefetch). Four queries whatever the size.
-    """
-    # filter_register leaves out the drafts withdrawn before submission; drafts are left out here.
-    ids = (filter_register(Proposal.objects.filter(committee=committee).exclude(status=Status.DRAFT), params)
-           .order_by("-id").values_list("id", flat=True))
-    page = Paginator(ids, _page_size(request)).get_page(request.GET.get("page"))
-    page_ids = list(page.object_list)
-    rows = (Proposal.objects.filter(pk__in=page_ids).select_related("session__term")
+def _register_rows(page_ids):
+    """The register's rows for ``page_ids``, with ``first_proposer`` and ``live_assignments`` (two queries)."""
+    return (Proposal.objects.filter(pk__in=page_ids).select_related("session__term")
             .annotate(first_proposer=_first_proposer_name())
             .prefetch_related(Prefetch("assignments", to_attr="live_assignments",
                                        queryset=Assignment.objects.exclude(status=AssignmentStatus.WITHDRAWN)
                                        .select_related("department"))))
-    by_id = {row.pk: row for row in rows}
-    page.object_list = [by_id[pk] for pk in page_ids if pk in by_id]
-    return page
+
+
+def _register_page(request, committee, params):
+    """One page of the register (a ``paging.KeysetPage``) whose rows carry their first proposer and departments.
+
+    The page's ids are selected first, by a cursor from the previous/next link or else from the nearer end of
+    the list (an index range, nothing computed for skipped rows), then only those rows are read with their
+    first proposer (a subquery per shown row) and their departments (one prefetch). The same queries whatever
+    the page size or depth: the discarded-draft ids, the count, the page's ids, the rows, their assignments.
+    """
+    # filter_register leaves out the drafts withdrawn before submission; drafts are left out here.
+    ids = (filter_register(Proposal.objects.filter(committee=committee).exclude(status=Status.DRAFT), params)
+           .order_by().values_list("id", flat=True))
+    return KeysetPage(ids, _page_size(request), request.GET, rows_for=_register_rows)
 
 
 def _pending_assignments(committee, limit=50):

@@ -12,7 +12,7 @@ router = Router(tags=["search"])
 
 class SearchParams(Schema):
     q: str = Field("", max_length=200, description="关键词（简体或繁体）")
-    kind: str = Field("", description="类型：proposal、reply、document、member")
+    kind: str = Field("", description="类型：proposal、reply、opinion、document、member")
     committee: str = Field("", description="政协组织代码")
     year: int | None = None
     session: int | None = None
@@ -37,7 +37,8 @@ class SearchHit(Schema):
 
 
 class SearchPage(Schema):
-    count: int
+    count: int = Field(description="匹配条数；count_is_lower_bound 为 true 时为下限")
+    count_is_lower_bound: bool = Field(description="匹配过多时只排序最新的一部分，count 为下限")
     limit: int
     offset: int
     items: list[SearchHit]
@@ -53,7 +54,8 @@ def search(request, params: Query[SearchParams]):
     total = entries.count()
     page = list(entries[params.offset : params.offset + params.limit])
     rows = query.result_rows(page, params.q)
-    return {"count": total, "limit": params.limit, "offset": params.offset, "items": [
+    return {"count": total, "count_is_lower_bound": bool(getattr(entries, "is_capped", False)),
+            "limit": params.limit, "offset": params.offset, "items": [
         {"kind": r["kind"], "object_id": r["entry"].object_id, "committee": r["entry"].committee.code,
          "title": r["entry"].title, "title_html": str(r["title_html"]), "snippet_html": str(r["snippet_html"]),
          "url": r["url"], "year": r["entry"].year, "status": r["entry"].status} for r in rows]}

@@ -13,6 +13,11 @@ def invalidate():
     _state["checked"] = 0.0
 
 
+def freeze():
+    """Stop checking the database for dictionary changes in this process (tokenising pool workers)."""
+    _state["checked"] = float("inf")
+
+
 def version():
     """A value that changes whenever a term is added or removed (checked at most every 30 s per process)."""
     now = time.monotonic()

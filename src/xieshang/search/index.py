@@ -1,18 +1,26 @@
 """Writing and querying the index, the same on SQLite (FTS5) and PostgreSQL (tsvector + GIN).
 
 Writes: :func:`schedule` queues (kind, pk) and flushes once the transaction commits (see signals.py);
-:func:`reindex` updates or drops one entry; :func:`rebuild` rebuilds everything in bulk.
-Reads: :func:`match_sql` adds the full-text condition to a SearchEntry queryset.
+:func:`reindex` updates or drops one entry; :func:`rebuild` rebuilds everything in bulk through
+:func:`bulk_index`, which tokenises in a process pool when asked and writes rows with one raw statement per
+batch (``COPY`` on PostgreSQL, ``executemany`` on SQLite). Inside :func:`fulltext_deferred` the full-text
+index is not maintained row by row but rebuilt once at the end (FTS5 ``rebuild``; GIN index dropped and
+created again), which is what a full rebuild of a large index uses.
+Reads: :func:`match` adds the full-text condition to a SearchEntry queryset.
 """
 
+import contextlib
+import multiprocessing
 import threading
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from . import normalize, registry
 from .models import SearchEntry
 
-BATCH = 1000
+BATCH = 2000
+DEFER_FULLTEXT_FROM = 20000  # a full rebuild of at least this many objects rebuilds the full-text index once
 MAX_BODY = 20000  # characters of normalised text kept for snippets and similarity
 
 _pending = threading.local()
@@ -22,7 +30,7 @@ def entry_values(doc):
     """The column values of SearchEntry for a Doc."""
     norm_title = normalize.normalize(doc.title)
     norm_body = normalize.normalize(doc.body)[:MAX_BODY]
-    tokens = normalize.index_tokens(norm_title + " \n " + norm_body, normalized=True)
+    tokens, words = normalize.tokens_and_words(norm_title + " \n " + norm_body)
     departments = " ".join(str(d) for d in sorted(set(doc.department_ids)))
     return {
         "committee_id": doc.committee_id,
@@ -31,6 +39,7 @@ def entry_values(doc):
         "norm_title": norm_title[:300],
         "body": norm_body,
         "tokens": " ".join(tokens),
+        "terms": " ".join(words),
         "year": doc.year,
         "session_id": doc.session_id,
         "status": doc.status or "",
@@ -75,33 +84,157 @@ def schedule(kind, pk):
     transaction.on_commit(_flush, robust=True)
 
 
-def rebuild(kinds=None, *, stdout=None):
-    """Rebuild the entries of ``kinds`` (default: all) from the database; returns {kind: count}."""
+COLUMNS = ("kind", "object_id", "committee_id", "parent_id", "title", "norm_title", "body", "tokens", "terms",
+           "year", "session_id", "status", "category", "departments", "sector_id", "date", "indexed_at")
+
+
+def write_entries(rows):
+    """Insert SearchEntry rows given as (kind, object_id, entry_values dict), with one statement per call.
+
+    No model instances and no per-row SQL: ``COPY`` on PostgreSQL, ``executemany`` of one prepared INSERT on
+    SQLite. The caller removes the entries being replaced first (the (kind, object_id) pair is unique).
+    """
+    if not rows:
+        return 0
+    now = timezone.now()
+    table = SearchEntry._meta.db_table
+    names = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for kind, object_id, v in rows:
+                    copy.write_row((kind, object_id, *(v[c] for c in COLUMNS[2:-1]), now))
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            stamp = adapt(now)
+            values = [(kind, object_id, *(v[c] for c in COLUMNS[2:-2]), adapt(v["date"]), stamp)
+                      for kind, object_id, v in rows]
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COLUMNS))})",
+                               values)
+    return len(rows)
+
+
+def _values_of(item):
+    object_id, doc = item
+    return object_id, entry_values(doc)
+
+
+def _worker_init():
+    # Pool workers never touch the database (the parent's connection is not theirs): segmentation uses the
+    # dictionary loaded before the fork, and the periodic change check is switched off.
+    from . import dictionary
+
+    dictionary.freeze()
+
+
+def bulk_index(kind, items, *, workers=1, batch=BATCH):
+    """Write the entries of ``items``, an iterable of (object_id, Doc), in batches; returns how many.
+
+    ``workers`` > 1 tokenises in that many forked processes (the database is written by this process only).
+    The entries must not exist yet (delete them first); call inside a transaction.
+    """
+    n = 0
+
+    def flush(values):
+        nonlocal n
+        n += write_entries([(kind, object_id, v) for object_id, v in values])
+
+    if workers <= 1:
+        values = []
+        for object_id, doc in items:
+            values.append((object_id, entry_values(doc)))
+            if len(values) >= batch:
+                flush(values)
+                values = []
+        flush(values)
+        return n
+    normalize._jieba()  # load jieba and the committee's dictionary before forking
+    # ``items`` is consumed here, in this thread (it may read the database inside the open transaction); the
+    # workers get plain lists. Chunk k+1 is read while the workers tokenise chunk k.
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
+        pending = None
+        for chunk in _chunks(items, batch):
+            submitted = pool.map_async(_values_of, chunk, chunksize=max(1, len(chunk) // (workers * 4)))
+            if pending is not None:
+                flush(pending.get())
+            pending = submitted
+        if pending is not None:
+            flush(pending.get())
+    return n
+
+
+def _chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@contextlib.contextmanager
+def fulltext_deferred():
+    """Within the block, inserts and deletes do not maintain the full-text index; it is rebuilt on exit.
+
+    SQLite: the FTS5 sync triggers are dropped and re-created, then ``rebuild`` re-reads the whole table.
+    PostgreSQL: the GIN index is dropped and built again (with a larger ``maintenance_work_mem``); the table is
+    locked for other writers and readers until the transaction ends, so use it for full rebuilds only.
+    Must run inside a transaction (both databases have transactional DDL), so a failure restores everything.
+    """
+    table = SearchEntry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_searchentry_tsv'")
+            row = cursor.fetchone()
+            if row:
+                cursor.execute("DROP INDEX search_searchentry_tsv")
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                           [table])
+            triggers = [(name, sql) for name, sql in cursor.fetchall() if name.startswith("search_fts_")]
+            for name, _sql in triggers:
+                cursor.execute(f"DROP TRIGGER {name}")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if row:
+                # The rows' deferred foreign-key checks must run first (no index build with pending events).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                cursor.execute(row[0])
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            for _name, sql in triggers:
+                cursor.execute(sql)
+
+
+def rebuild(kinds=None, *, stdout=None, workers=1, defer=None):
+    """Rebuild the entries of ``kinds`` (default: all) from the database; returns {kind: count}.
+
+    One transaction. ``workers``: tokenising processes (see :func:`bulk_index`). ``defer``: rebuild the
+    full-text index once instead of row by row (default: for a full rebuild of at least DEFER_FULLTEXT_FROM
+    objects).
+    """
+    providers = [p for p in registry.all_providers() if not kinds or p.kind in kinds]
+    if defer is None:
+        defer = not kinds and sum(p.queryset().count() for p in providers) >= DEFER_FULLTEXT_FROM
     counts = {}
-    for provider in registry.all_providers():
-        if kinds and provider.kind not in kinds:
-            continue
-        with transaction.atomic():
-            SearchEntry.objects.filter(kind=provider.kind).delete()
-            batch, n = [], 0
-            for obj in provider.queryset().iterator(chunk_size=2000):
-                doc = provider.document(obj)
-                if doc is None:
-                    continue
-                batch.append(SearchEntry(kind=provider.kind, object_id=obj.pk, **entry_values(doc)))
-                if len(batch) >= BATCH:
-                    SearchEntry.objects.bulk_create(batch)
-                    n += len(batch)
-                    batch = []
-            if batch:
-                SearchEntry.objects.bulk_create(batch)
-                n += len(batch)
-        counts[provider.kind] = n
-        if stdout is not None:
-            stdout.write(f"{provider.kind}: {n}\n")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+    with transaction.atomic():
+        with fulltext_deferred() if defer else contextlib.nullcontext():
+            for provider in providers:
+                SearchEntry.objects.filter(kind=provider.kind).delete()
+                docs = ((obj.pk, doc) for obj in provider.queryset().iterator(chunk_size=2000)
+                        if (doc := provider.document(obj)) is not None)
+                counts[provider.kind] = bulk_index(provider.kind, docs, workers=workers)
+                if stdout is not None:
+                    stdout.write(f"{provider.kind}: {counts[provider.kind]}\n")
+        if connection.vendor == "sqlite" and not defer:
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
     return counts
 
 
@@ -122,3 +255,22 @@ def match(queryset, tokens):
         return queryset.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[q])
     return queryset.extra(where=[f'"{table}"."id" IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)'],
                           params=[q])
+
+
+def newest_matching_ids(queryset, tokens, limit):
+    """The ids of the ``limit`` highest-id entries of ``queryset`` containing every token, highest first.
+
+    On SQLite the full-text table drives the query (its posting lists are read newest first and each
+    posting is checked against the queryset's conditions), so the walk stops after ``limit`` hits however
+    many entries match; on PostgreSQL the GIN index gives the matches and the newest are kept (top-N sort).
+    """
+    if not tokens:
+        return list(queryset.order_by("-id").values_list("id", flat=True)[:limit])
+    q = match_query(tokens)
+    table = SearchEntry._meta.db_table
+    if connection.vendor == "postgresql":
+        qs = queryset.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[q]).order_by("-id")
+    else:
+        qs = queryset.extra(tables=["search_fts"], where=[f'search_fts.rowid = "{table}"."id"', "search_fts MATCH %s"],
+                            params=[q], select={"fts_rowid": "search_fts.rowid"}).order_by("-fts_rowid")
+    return list(qs.values_list("id", flat=True)[:limit])

@@ -23,6 +23,8 @@ class SearchEntry(models.Model):
     norm_title = models.CharField(_("规范化标题"), max_length=300)
     body = models.TextField(_("规范化正文"), blank=True)
     tokens = models.TextField(_("词元"), blank=True)
+    # The tokens that are words (normalize.content_words), kept for similar-item scoring without reading tokens.
+    terms = models.TextField(_("词语"), blank=True, default="")
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     session_id = models.BigIntegerField(_("会次"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, blank=True)

@@ -4,16 +4,20 @@
 (Traditional → Simplified, with Taiwan phrasing such as 計程車 → 出租车; it includes the ``t2s`` tables),
 unified punctuation and lower-case Latin.
 
-``index_tokens(text)``: the normalised text as a set of tokens: jieba words (search mode, with the
-committee-managed dictionary), every character bigram of each Han run and every single Han character, plus
-Latin/digit words. ``query_tokens(text)``: what a query must match: for each Han run its bigrams (or the
-single character), for each Latin/digit run the word. Because every bigram of a document is indexed, a
-document that contains the query literally always matches (docs/adr/0006-search.md).
+``index_tokens(text)``: the normalised text as a set of tokens: every single Han character and character bigram
+of each Han run, the dictionary words (jieba's, with the committee-managed terms) of 3+ characters found in it,
+plus Latin/digit words. No segmentation runs at index time (it was 60 % of the indexing cost); queries and
+similar-item texts are still cut with jieba (search mode).
+``query_tokens(text)``: what a query must match: for each Han run its bigrams (or the single character),
+for each Latin/digit run the word. Because every bigram of a document is indexed, a document that contains the
+query literally always matches (docs/adr/0006-search.md).
 """
 
 import re
 import threading
 import unicodedata
+from itertools import compress
+from operator import add
 
 _lock = threading.Lock()
 _converter = None
@@ -107,26 +111,75 @@ def words(normalized):
     return out
 
 
-def _han_pieces(run):
-    """Single characters and bigrams of one Han run."""
-    pieces = list(run)
-    pieces.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return pieces
+def dictionary_words(run, freq, min_len=3):
+    """Every word of ``freq`` (jieba's dictionary, with the committee's terms) of 3+ characters that occurs in
+    the Han run, wherever it starts.
+
+    jieba keeps every prefix of its words in ``FREQ`` (with frequency 0), so a scan from a position stops at the
+    first fragment that starts no word. The first test (is this 3-character fragment in the dictionary?) runs
+    for every position at C speed (``map``/``compress``); only the positions that pass are extended in Python.
+    Segmenting instead (jieba's DAG and best path in Python) costs some fifteen times more. Words that cross a
+    word boundary are included, as the bigrams always were: the index needs no segmentation, only the words.
+    """
+    if len(run) < 3:
+        return []
+    out = []
+    n = len(run)
+    contains = freq.__contains__
+    trigrams = list(map(add, map(add, run, run[1:]), run[2:]))
+    for i in compress(range(len(trigrams)), map(contains, trigrams)):
+        if freq[trigrams[i]]:
+            out.append(trigrams[i])
+        end = i + 4
+        while end <= n:
+            fragment = run[i:end]
+            f = freq.get(fragment)
+            if f is None:
+                break
+            if f:
+                out.append(fragment)
+            end += 1
+    return out
+
+
+def tokens_and_words(norm):
+    """(index tokens, content words) of normalised text, each distinct and in first-seen order.
+
+    Tokens: per Han run its characters, its bigrams and the dictionary words of 3+ characters in it; each
+    Latin/digit word. Words (for similarity): the tokens that are words: 3+ characters, or 2 characters that
+    jieba knows (the other bigrams cross word boundaries); no numbers.
+    """
+    freq = _jieba().FREQ
+    contains = freq.__contains__
+    tokens, words = [], []
+    for run in TOKEN_RE.findall(norm):
+        if run[0] > "z":  # a Han run (TOKEN_RE yields Han runs and [0-9a-z] runs only)
+            tokens.extend(run)
+            if len(run) > 1:
+                pairs = list(map(add, run, run[1:]))
+                tokens.extend(pairs)
+                words.extend(filter(contains, pairs))
+                if len(run) > 2:
+                    longer = dictionary_words(run, freq)
+                    tokens.extend(longer)
+                    words.extend(longer)
+        else:
+            tokens.append(run)
+            if len(run) >= 3 and not run.isdigit():
+                words.append(run)
+    return list(dict.fromkeys(tokens)), list(dict.fromkeys(words))
 
 
 def index_tokens(text, *, normalized=False):
-    """The distinct tokens of ``text`` for the index, in first-seen order."""
-    norm = text if normalized else normalize(text)
-    seen = {}
-    for run in TOKEN_RE.findall(norm):
-        if HAN_RE.match(run):
-            for piece in _han_pieces(run):
-                seen.setdefault(piece, None)
-        else:
-            seen.setdefault(run, None)
-    for word in words(norm):
-        seen.setdefault(word, None)
-    return list(seen)
+    """The distinct tokens of ``text`` for the index, in first-seen order (see :func:`tokens_and_words`)."""
+    return tokens_and_words(text if normalized else normalize(text))[0]
+
+
+def content_words(tokens):
+    """The index tokens that are words, for similarity: 3+ characters, or 2 characters that jieba knows (the
+    other two-character tokens are bigrams across word boundaries); no numbers."""
+    freq = _jieba().FREQ
+    return [t for t in tokens if (len(t) >= 3 or (len(t) == 2 and t in freq)) and not t.isdigit()]
 
 
 def query_terms(text):

@@ -3,16 +3,38 @@
 Permissions are part of the query (each provider's ``visible(user)`` condition), so counts, pages and
 snippets only ever come from visible entries. Ranking is plain SQL that both databases evaluate the same way:
 entries whose title contains more of the query's terms first, then newer first, then by id.
+
+Bounded work: the ranking and the count look at no more than ``RANK_WINDOW`` matches, the most recently
+indexed ones (highest ids, which the full-text index yields in order). A query matching more (a one-character
+query over a large index) reports ``RANK_WINDOW`` results as a lower bound (``SearchResults.capped``) and
+ranks within them; a query with fewer matches is ranked and counted exactly.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import index, normalize, registry
 from .models import SearchEntry
+
+
+RANK_WINDOW = 1000
+
+
+class SearchResults(QuerySet):
+    """The ranked results of :func:`search`: a SearchEntry queryset whose count stops at RANK_WINDOW.
+
+    ``is_capped`` is true when the query matched more than RANK_WINDOW entries (the count is a lower bound).
+    """
+
+    is_capped = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.is_capped = self.is_capped
+        return clone
 
 
 @dataclass
@@ -59,14 +81,18 @@ def search(user, text, filters=None):
         qs = qs.filter(sector_id=filters.sector_id)
     terms = normalize.query_terms(text or "")
     tokens = normalize.query_tokens(text or "")
-    qs = index.match(qs, tokens)
+    # The ids of the newest RANK_WINDOW matches first (an ordered walk that stops early; read here, not as a
+    # subquery, since the full-text condition names the table), then only those rows are ranked.
+    window = index.newest_matching_ids(qs, tokens, RANK_WINDOW + 1)
+    ranked = SearchResults(model=SearchEntry).filter(pk__in=window[:RANK_WINDOW])
+    ranked.is_capped = len(window) > RANK_WINDOW
     if terms:
         hits = sum((Case(When(norm_title__contains=t, then=Value(1)), default=Value(0), output_field=IntegerField())
                     for t in terms), Value(0))
-        qs = qs.annotate(title_hits=hits).order_by("-title_hits", F("date").desc(nulls_last=True), "-id")
+        ranked = ranked.annotate(title_hits=hits).order_by("-title_hits", F("date").desc(nulls_last=True), "-id")
     else:
-        qs = qs.order_by(F("date").desc(nulls_last=True), "-id")
-    return qs.select_related("committee")
+        ranked = ranked.order_by(F("date").desc(nulls_last=True), "-id")
+    return ranked.select_related("committee")
 
 
 def _ranges(text, terms):

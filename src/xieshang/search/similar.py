@@ -9,14 +9,17 @@ Score of a candidate for a text (title + body), both in 0–1:
   words (3+ characters, or 2 characters known to jieba's dictionary).
 
 ``score = 0.6 · title + 0.4 · body`` when both texts have a body, the title similarity alone otherwise.
-Candidates come from the index (an OR over the text's highest-IDF words and title bigrams) and are always
-filtered by what the user may see. Department suggestions are a nearest-neighbour vote over similar
-filed proposals, backed off to the department kind (docs/adr/0006-search.md).
+Candidates come from the index (the posting lists of the text's highest-IDF words, or title bigrams, ranked
+by the IDF they share; see :func:`_candidates`) and are always filtered by what the user may see. Each
+entry's words are stored at index time (``SearchEntry.terms``). Department suggestions are a
+nearest-neighbour vote over similar filed proposals, backed off to the department kind
+(docs/adr/0006-search.md).
 """
 
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
@@ -27,6 +30,7 @@ from .query import visible_q
 
 BOILERPLATE = re.compile(r"关于|的建议|建议|的提案|提案|的意见|意见|的问题|问题|进一步|加强|加快|推进|完善")
 CANDIDATES = 300
+PER_TERM = 2000  # entries read per probe word
 PROBE_WORDS = 8
 SIMILAR_KINDS = ("proposal", "opinion")
 FILED = ("filed", "assigned", "in_progress", "replied", "rehandle", "archived")
@@ -67,10 +71,26 @@ def text_words(norm_text):
     return {w for w in normalize.words(norm_text) if len(w) >= 2 and not w.isdigit() and idf(w) > 3.0}
 
 
-def entry_words(entry, freq):
-    """The word tokens of an entry: 3+ characters, or 2 characters that jieba knows as a word (the rest of the
-    two-character tokens are bigrams across word boundaries)."""
-    return {t for t in entry.tokens.split() if (len(t) >= 3 or (len(t) == 2 and t in freq)) and not t.isdigit()}
+def entry_words(entry):
+    """The word tokens of an entry (``normalize.content_words`` of its tokens, stored at index time)."""
+    return set(entry.terms.split())
+
+
+_idf2 = None
+
+
+def idf2_table():
+    """(squared IDF of every word of jieba's table, squared median) for :func:`cosine`, built once."""
+    global _idf2
+    if _idf2 is None:
+        table, median = idf_table()
+        _idf2 = ({w: v * v for w, v in table.items()}, median * median)
+    return _idf2
+
+
+def _sum_weights(words, table, default):
+    # map with two iterables keeps the loop in C: table.get(word, default) for each word.
+    return sum(map(table.get, words, repeat(default, len(words))))
 
 
 def cosine(a, b):
@@ -80,10 +100,9 @@ def cosine(a, b):
     shared = a & b
     if not shared:
         return 0.0, []
-    table, median = idf_table()
-    weights = [table.get(w, median) ** 2 for w in b]
-    dot = sum(table.get(w, median) ** 2 for w in shared)
-    norm = math.sqrt(sum(table.get(w, median) ** 2 for w in a)) * math.sqrt(sum(weights))
+    table, default = idf2_table()
+    dot = _sum_weights(shared, table, default)
+    norm = math.sqrt(_sum_weights(a, table, default)) * math.sqrt(_sum_weights(b, table, default))
     return dot / norm, sorted(shared, key=idf, reverse=True)
 
 
@@ -100,22 +119,51 @@ class Match:
         return round(self.score * 100)
 
 
-def _candidates(user, committee_id, probe, kinds, exclude):
-    """Up to CANDIDATES visible entries of ``kinds`` in the committee holding any of the probe tokens."""
+_TERM = object()  # placeholder for the probe word in the compiled candidate query
+
+
+def _probe_query(user, committee_id, kinds):
+    """The SQL (and params, one of them ``_TERM``) of "ids of the visible entries of ``kinds`` in the committee
+    holding one word, newest first, at most PER_TERM": compiled once per check, run once per probe word. Each
+    run reads one posting list of the full-text index; no ranking function is evaluated."""
     table = SearchEntry._meta.db_table
-    qs = SearchEntry.objects.filter(visible_q(user), committee_id=committee_id, kind__in=kinds).defer("body").annotate(
-        has_body=ExpressionWrapper(~Q(body=""), output_field=BooleanField()))
-    if exclude:
-        qs = qs.exclude(kind=exclude[0], object_id=exclude[1])
+    qs = SearchEntry.objects.filter(visible_q(user), committee_id=committee_id, kind__in=kinds)
     if connection.vendor == "postgresql":
-        q = " | ".join("'" + t.replace("'", "''") + "'" for t in probe)
-        qs = qs.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[q],
-                      select={"_rank": f'ts_rank("{table}"."tsv", %s::tsquery)'}, select_params=[q])
-        return list(qs.order_by("-_rank", "-id")[:CANDIDATES])
-    q = " OR ".join('"' + t.replace('"', '""') + '"' for t in probe)
-    qs = qs.extra(where=[f'"{table}"."id" IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s '
-                         f'ORDER BY rank LIMIT {CANDIDATES * 4})'], params=[q])
-    return list(qs.order_by("-id")[:CANDIDATES])
+        qs = qs.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[_TERM])
+    else:
+        qs = qs.extra(where=[f'"{table}"."id" IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)'],
+                      params=[_TERM])
+    return qs.order_by("-id").values_list("id", flat=True)[:PER_TERM].query.sql_with_params()
+
+
+def _candidates(user, committee_id, probe, kinds, exclude):
+    """Up to CANDIDATES visible entries of ``kinds`` in the committee sharing the most (IDF-weighted) probe words.
+
+    Each probe word's posting list is read on its own (cheap for the rare words probed), the entries are
+    ranked in Python by the summed IDF of the probe words they hold, and only the best are read. The same on
+    both databases.
+    """
+    sql, params = _probe_query(user, committee_id, kinds)
+    slot = next(i for i, p in enumerate(params) if p is _TERM)
+    weight = {}
+    with connection.cursor() as cursor:
+        for term in probe:
+            if connection.vendor == "postgresql":
+                q = "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
+            else:
+                q = '"' + term.replace('"', '""') + '"'
+            cursor.execute(sql, [*params[:slot], q, *params[slot + 1 :]])
+            w = idf(term)
+            for (pk,) in cursor.fetchall():
+                weight[pk] = weight.get(pk, 0.0) + w
+    if exclude:
+        for pk in SearchEntry.objects.filter(kind=exclude[0], object_id=exclude[1]).values_list("id", flat=True):
+            weight.pop(pk, None)
+    best = sorted(weight, key=lambda pk: (-weight[pk], -pk))[:CANDIDATES]
+    if not best:
+        return []
+    return list(SearchEntry.objects.filter(pk__in=best).defer("body", "tokens").annotate(
+        has_body=ExpressionWrapper(~Q(body=""), output_field=BooleanField())))
 
 
 def similar(user, committee_id, title, body="", *, kinds=SIMILAR_KINDS, exclude=None, threshold=0.0, limit=10):
@@ -132,11 +180,10 @@ def similar(user, committee_id, title, body="", *, kinds=SIMILAR_KINDS, exclude=
     probe = sorted(q_words, key=idf, reverse=True)[:PROBE_WORDS] or sorted(q_bigrams)[:PROBE_WORDS]
     if not probe:
         return []
-    freq = normalize._jieba().FREQ
     out = []
     for entry in _candidates(user, committee_id, probe, kinds, exclude):
         t_score = title_similarity(q_bigrams, title_bigrams(entry.norm_title))
-        b_score, shared = cosine(q_words, entry_words(entry, freq))
+        b_score, shared = cosine(q_words, entry_words(entry))
         if norm_body and entry.has_body:
             score = 0.6 * t_score + 0.4 * b_score
         else:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.org.models import Committee
 from xieshang.org.views import get_committee_for
 
 from . import actions, query, similar
@@ -80,19 +81,82 @@ def _threshold(committee):
     return settings_registry.get(committee, "search.similar_threshold") / 100.0
 
 
+def _panel_committee(request, code):
+    """The committee of a similar-items request: its members and staff, and whoever may report there (an
+    informant writing a 社情民意 report is not a member); 403 otherwise, 404 for an unknown code."""
+    committee = get_object_or_404(Committee, code=code)
+    user = request.user
+    if not (user.has_perm("org.view_committee", committee) or user.has_perm("opinions.add_report", committee)):
+        raise PermissionDenied
+    return committee
+
+
+def _parse_exclude(value):
+    """``exclude`` is a proposal id (the draft form's) or ``kind:id`` (``opinion:12`` for a report's copy)."""
+    if value.isdigit():
+        return ("proposal", int(value))
+    kind, _sep, pk = value.partition(":")
+    if kind in similar.SIMILAR_KINDS and pk.isdigit():
+        return (kind, int(pk))
+    return None
+
+
+def _copy_for_panel(request, committee, pk):
+    """The copy at ``committee`` whose similar items its editors see: 404 unless visible, 403 unless editable."""
+    from xieshang.opinions.models import ReportCopy
+
+    copy = (ReportCopy.objects.select_related("version", "report").filter(committee=committee, pk=pk).first()
+            if pk.isdigit() else None)
+    if copy is None or not request.user.has_perm("opinions.view_copy", copy):
+        raise Http404
+    if not request.user.has_perm("opinions.edit_copy", copy):
+        raise PermissionDenied
+    return copy
+
+
+def _own_copy_exclude(request, committee, report_pk):
+    """The copy at ``committee`` of a report the user is writing again (its author's form), to leave out."""
+    from xieshang.opinions.models import Report, ReportCopy
+
+    if not report_pk.isdigit():
+        return None
+    copy_pk = (ReportCopy.objects.filter(committee=committee, report__in=Report.objects.mine(request.user),
+                                         report_id=int(report_pk)).values_list("pk", flat=True).first())
+    return ("opinion", copy_pk) if copy_pk else None
+
+
 @login_required
 def similar_panel(request, committee):
-    """The similar-items panel for a text being typed (htmx from the draft form): GET title, situation,
-    analysis, suggestion and optionally exclude (the proposal's own id)."""
-    committee = get_committee_for(request, committee, "org.view_committee")
-    title = request.GET.get("title", "")[:200]
-    body = "\n".join(request.GET.get(f, "")[:20000] for f in ("situation", "analysis", "suggestion", "body"))
-    exclude = request.GET.get("exclude", "")
+    """The similar-items panel, as a partial, for
+
+    - a text being typed (htmx from the proposal draft form or the 社情民意 report form): GET title, situation,
+      analysis, suggestion; ``exclude`` (the proposal's own id, or ``kind:id``) or ``report`` (the report being
+      changed, whose own copy is left out); ``subject=opinion`` words the panel for a report;
+    - a 社情民意 copy (``copy``, its pk at this committee), for the editors of that copy: the copy's current text,
+      the copy itself left out.
+
+    The engine filters every result by what the user may see.
+    """
+    committee = _panel_committee(request, committee)
+    copy_pk = request.GET.get("copy", "")
+    if copy_pk:
+        copy = _copy_for_panel(request, committee, copy_pk)
+        title = copy.version.title
+        body = "\n".join(p for p in (copy.version.situation, copy.version.analysis, copy.version.suggestion) if p)
+        exclude, subject = ("opinion", copy.pk), "copy"
+    else:
+        title = request.GET.get("title", "")[:200]
+        body = "\n".join(request.GET.get(f, "")[:20000] for f in ("situation", "analysis", "suggestion", "body"))
+        subject = "opinion" if request.GET.get("subject") == "opinion" else "proposal"
+        exclude = _parse_exclude(request.GET.get("exclude", ""))
+        if exclude is None and subject == "opinion":
+            exclude = _own_copy_exclude(request, committee, request.GET.get("report", ""))
     matches = []
     if title.strip() or body.strip():
         matches = similar.similar(request.user, committee.pk, title, body, threshold=_threshold(committee),
-                                  exclude=("proposal", int(exclude)) if exclude.isdigit() else None)
-    return render(request, "search/_similar.html", {"committee": committee, "matches": _rows(matches)})
+                                  exclude=exclude)
+    return render(request, "search/_similar.html", {"committee": committee, "matches": _rows(matches),
+                                                    "subject": subject})
 
 
 def _rows(matches):
@@ -130,10 +194,46 @@ def proposal_panel(request, committee, pk):
                                                   exclude=("proposal", proposal.pk))
     from xieshang.org.models import Department
 
+    rows = _rows(matches)
+    can_merge = _may_merge(request.user, proposal)
+    if can_merge:
+        _add_merge_targets(proposal, rows)
     return render(request, "search/_proposal_panel.html", {
-        "committee": committee, "proposal": proposal, "matches": _rows(matches), "suggestions": suggestions,
-        "can_decide": can_decide, "departments": Department.objects.filter(committee=committee, is_active=True),
+        "committee": committee, "proposal": proposal, "matches": rows, "suggestions": suggestions,
+        "can_decide": can_decide, "can_merge": can_merge,
+        "departments": Department.objects.filter(committee=committee, is_active=True),
     })
+
+
+def _may_merge(user, proposal):
+    """并案 is offered on a proposal under review, to those the proposals' merge operation lets merge it."""
+    from xieshang.proposals.models import Status
+
+    return proposal.status == Status.REVIEW and user.has_perm("proposals.file_proposal", proposal)
+
+
+def _add_merge_targets(proposal, rows):
+    """Mark each similar proposal as a 并案 target (``merge_into``) or say why it cannot be one (``merge_refusal``).
+
+    The proposals are read afresh (the index's status may lag a moment behind), and the conditions are those
+    of ``proposals.actions.do_merge_proposal``; the merge itself is posted to the proposal's ``merge``
+    operation (``proposals:op``), which checks everything again.
+    """
+    from xieshang.proposals.models import FILED_STATES, Proposal, Status
+
+    ids = [row["match"].entry.object_id for row in rows if row["match"].entry.kind == "proposal"]
+    targets = Proposal.objects.filter(committee_id=proposal.committee_id, pk__in=ids).select_related("session__term")
+    by_id = {target.pk: target for target in targets}
+    for row in rows:
+        target = by_id.get(row["match"].entry.object_id) if row["match"].entry.kind == "proposal" else None
+        if target is None or target.pk == proposal.pk:
+            continue
+        if target.status not in FILED_STATES or target.status == Status.ARCHIVED:
+            row["merge_refusal"] = _("只能并入已立案且尚未归档的提案。")
+        elif target.session_id != proposal.session_id:
+            row["merge_refusal"] = _("只能并入同一会次的提案。")
+        else:
+            row["merge_into"] = target
 
 
 @login_required

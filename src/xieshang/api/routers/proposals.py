@@ -42,6 +42,7 @@ class ProposalFilters(Schema):
     status: Optional[List[str]] = Field(None, description="状态，可重复，如 status=filed&status=in_progress")
     category: Optional[str] = None
     department: Optional[int] = Field(None, description="承办单位 id")
+    topic: Optional[int] = Field(None, description="专题 id")
     sector: Optional[str] = Field(None, pattern=r"^(\d+|none)$", description="第一提案人界别 id，或 none")
     proposer_type: Optional[str] = Field(None, description="提案者类型：individual、joint、collective")
     outcome: Optional[str] = Field(None, description="办理结果类别，如 A")

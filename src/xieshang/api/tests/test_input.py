@@ -168,7 +168,7 @@ def test_a_committee_cannot_become_its_own_ancestor(client, personas):
     assert response.status_code == 422
     assert "parent" in response.json()["errors"]
     personas.city.refresh_from_db()
-    assert personas.city.parent is None
+    assert personas.city.parent == personas.province
 
 
 def test_an_unknown_parent_committee_is_a_422(client, personas):

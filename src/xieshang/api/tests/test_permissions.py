@@ -14,13 +14,14 @@ from xieshang.testing import PERSONA_NAMES
 from .helpers import call
 
 IN_DISTRICT = {
-    "member", "cosigner", "proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor",
-    "sysadmin", "dept_leader", "dept_handler", "other_dept_handler",
+    "member", "cosigner", "proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader",
+    "auditor", "sysadmin", "dept_leader", "dept_handler", "other_dept_handler",
 }
-INVISIBLE = {"other_staff", "outsider"}
+# An appointed informant (特邀信息员) is not a member: the committee's organisation data is not theirs to see.
+INVISIBLE = {"other_staff", "informant", "outsider"}
 assert IN_DISTRICT | INVISIBLE == set(PERSONA_NAMES)
 
-CONTACT_READERS = {"proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor", "sysadmin"}
+CONTACT_READERS = {"proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader", "auditor", "sysadmin"}
 STRUCTURE_EDITORS = {"office_admin", "sysadmin"}
 MEMBER_EDITORS = {"office_admin", "sysadmin"}
 DEPARTMENT_EDITORS = {"office_admin", "proposal_staff", "sysadmin"}
@@ -96,7 +97,7 @@ def test_committee_list_shows_only_visible_committees(client, personas, persona)
     assert response.status_code == 200
     codes = {c["code"] for c in response.json()["items"]}
     if persona == "sysadmin":
-        assert codes == {"city", "district", "other"}
+        assert codes == {"province", "city", "district", "other"}
     elif persona == "other_staff":
         assert codes == {"other"}
     elif persona == "outsider":

@@ -12,7 +12,10 @@ from xieshang.testing import PERSONA_NAMES
 
 from .helpers import call
 
-OFFICE = {"proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor", "sysadmin"}
+OFFICE = {"proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader", "auditor", "sysadmin"}
+# Personas who cannot see the district's proposals at all: another committee's staff, an appointed informant
+# (特邀信息员, not a member) and the outsider.
+OUTSIDE = {"other_staff", "informant", "outsider"}
 PROPOSAL_OFFICE = {"proposal_staff", "office_admin", "sysadmin"}
 DEPT_A = {"dept_leader", "dept_handler"}
 
@@ -55,7 +58,7 @@ def test_the_list_holds_only_what_the_persona_may_see(client, world, persona):
     world.flow.assigned(title="关于交办给甲局的建议", co=False)
     world.flow.in_review(title="关于审查中的建议", joint=True)
     response = call(client, "GET", "/api/v1/committees/district/proposals", getattr(world, persona))
-    if persona in {"other_staff", "outsider"}:
+    if persona in OUTSIDE:
         assert response.status_code == 404
         return
     assert response.status_code == 200
@@ -109,7 +112,7 @@ def test_only_a_proposer_rates_the_reply(client, world, persona):
 def test_a_draft_is_created_by_members_of_the_committee(client, world, persona):
     body = {"session": world.session.pk, "title": "关于接口起草的建议", "category": "社会", "situation": "情况"}
     response = call(client, "POST", "/api/v1/committees/district/proposals", getattr(world, persona), body)
-    if persona in {"other_staff", "outsider"}:
+    if persona in OUTSIDE:
         assert response.status_code == 404
     elif persona in {"member", "cosigner"}:
         assert response.status_code == 201, response.content

@@ -145,3 +145,57 @@ def test_a_long_group_shows_its_most_urgent_items_and_counts_the_rest(client, lo
     html = client.get(reverse("workbench")).content.decode()
     assert html.count('data-testid="todo-item"') == 3
     assert "另有 4 项未列出" in html
+
+
+def test_a_provider_taking_limit_builds_only_the_shown_items_and_counts_the_rest(registry, monkeypatch):
+    monkeypatch.setattr(workbench, "MAX_SHOWN_PER_GROUP", 2)
+    calls = []
+
+    def long_list(user, limit=None):
+        calls.append(limit)
+        items = [_item("lab.long", f"第{i}项", TODAY + datetime.timedelta(days=i - 3)) for i in range(6)]
+        if limit is None:
+            return items
+        # items 0–2 are overdue (before TODAY); the provider shows two and counts the other four, one overdue.
+        return items[:limit] + [workbench.MoreItems(kind="lab.long", count=4, overdue=1)]
+
+    registry.register(long_list)
+    registry.register(lambda user: [_item("lab.old", "旧式", TODAY)])  # a provider without ``limit``
+    (long, old) = registry.groups_for(None, TODAY)
+    assert calls == [2]
+    assert [i.title for i in long.items] == ["第0项", "第1项"]
+    assert (long.total, long.hidden, long.overdue) == (6, 4, 3)
+    assert (old.total, old.hidden, old.overdue) == (1, 0, 0)
+    # Without a limit (the API's list) every item is built, and no MoreItems leaks out.
+    assert [i.title for i in registry.items_for(None) if i.kind == "lab.long"] == [f"第{i}项" for i in range(6)]
+    assert calls == [2, None]
+
+
+def test_limit_is_passed_only_to_providers_that_take_it(registry):
+    def positional(user):
+        return [_item("lab.a", "甲")]
+
+    def keyword_only(user, *, limit=None):
+        return [_item("lab.b", "乙")] if limit == workbench.MAX_SHOWN_PER_GROUP else []
+
+    def by_kwargs(user, **kwargs):  # a catch-all is not a promise to honour ``limit``
+        assert not kwargs
+        return [_item("lab.c", "丙")]
+
+    for provider in (positional, keyword_only, by_kwargs):
+        registry.register(provider)
+    assert sorted(g.kind for g in registry.groups_for(None, TODAY)) == ["lab.a", "lab.b", "lab.c"]
+    assert not workbench.accepts_limit(positional) and workbench.accepts_limit(keyword_only)
+    assert not workbench.accepts_limit(by_kwargs)
+
+
+def test_a_more_items_marker_alone_still_makes_a_group_and_zero_adds_nothing(registry):
+    registry.register_kind("lab.only", "只有计数")
+
+    def provider(user, limit=None):
+        return [workbench.MoreItems(kind="lab.only", count=3, overdue=2), workbench.MoreItems(kind="lab.none", count=0)]
+
+    registry.register(provider)
+    (group,) = registry.groups_for(None, TODAY)
+    assert (group.kind, group.label, group.items, group.total, group.overdue, group.hidden) == (
+        "lab.only", "只有计数", [], 3, 2, 3)

@@ -1,7 +1,6 @@
 """The demo committee (``xieshang demo``) and ``xieshang totp`` on it; see test_demo_seed.py for the rest."""
 
 import io
-import random
 import re
 
 import pytest
@@ -13,11 +12,14 @@ from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xieshang.core.models import AuditEvent
+from xieshang.opinions import seed as opinion_seed
+from xieshang.opinions.models import Adoption, BulletinIssue, CopyStatus, FollowUp, FollowUpStatus, Report, ReportCopy
 from xieshang.org import demo_data, roles
 from xieshang.org.models import (
     Committee,
     Department,
     DepartmentStaff,
+    Informant,
     LiaisonGroup,
     Member,
     RoleGrant,
@@ -30,8 +32,8 @@ from xieshang.testing import totp_now
 
 pytestmark = pytest.mark.django_db
 
-COUNTED = [Committee, Term, Session, Sector, SpecialCommittee, LiaisonGroup, Member, Department, DepartmentStaff,
-           RoleGrant, TOTPDevice, AuditEvent]
+COUNTED = [Committee, Term, Session, Sector, SpecialCommittee, LiaisonGroup, Member, Informant, Department,
+           DepartmentStaff, RoleGrant, TOTPDevice, AuditEvent, Report, ReportCopy, FollowUp]
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -73,9 +75,12 @@ def counts():
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-def test_it_builds_a_city_with_one_district_of_the_real_shape(demo):
+def test_it_builds_a_province_a_city_and_one_district_of_the_real_shape(demo):
     district, city = demo["district"], demo["city"]
-    assert city.code == demo_data.CITY["code"] and city.level == Committee.Level.CITY and city.parent is None
+    province = city.parent
+    assert province.code == demo_data.PROVINCE["code"] and province.level == Committee.Level.PROVINCIAL
+    assert province.parent is None and list(province.children.all()) == [city]
+    assert city.code == demo_data.CITY["code"] and city.level == Committee.Level.CITY
     assert district.level == Committee.Level.COUNTY
     assert list(city.children.all()) == [district]
 
@@ -139,6 +144,46 @@ def test_each_persona_actually_holds_its_role(demo):
     member = Member.objects.get(user__username="member")
     cosigner = Member.objects.get(user__username="cosigner")
     assert member != cosigner and member.committee == cosigner.committee == demo["district"]
+
+
+def test_the_informant_is_appointed_but_not_a_member_and_the_city_editor_also_signs(demo):
+    User = get_user_model()
+    informant = User.objects.get(username="informant")
+    assert not Member.objects.filter(user=informant).exists()
+    row = Informant.objects.get(user=informant)
+    assert row.committee == demo["district"] and row.is_active
+    assert roles.roles_in(informant, demo["district"]) == {roles.INFORMANT}
+    assert not roles.needs_second_factor(informant)
+    assert AuditEvent.objects.filter(verb="org.informant_created", target_id=str(row.pk)).exists()
+    city_editor = User.objects.get(username="city_editor")
+    assert roles.roles_in(city_editor, demo["city"]) == {roles.INFO_EDITOR, roles.INFO_SIGNER}
+    assert roles.roles_in(city_editor, demo["district"]) == set()
+    # The district's editor and signer are two people (the editor drafts, the signer signs off).
+    assert roles.roles_in(User.objects.get(username="info_signer"), demo["district"]) == {roles.INFO_SIGNER}
+    assert roles.INFO_SIGNER not in roles.roles_in(User.objects.get(username="info_editor"), demo["district"])
+
+
+def test_its_reports_go_through_three_levels_by_the_real_actions(demo):
+    district, city = demo["district"], demo["city"]
+    province = city.parent
+    reports = Report.objects.filter(committee=district)
+    assert reports.count() == len(opinion_seed.DEMO_STEPS)
+    # Every list has something to show: each state at the district, copies at the city and the province.
+    assert set(ReportCopy.objects.filter(committee=district).values_list("status", flat=True)) == set(CopyStatus.values)
+    assert ReportCopy.objects.filter(committee=city, status=CopyStatus.PENDING).exists()
+    assert ReportCopy.objects.filter(committee=city, status=CopyStatus.ADOPTED).exists()
+    assert ReportCopy.objects.filter(committee=province, status=CopyStatus.ADOPTED).exists()
+    assert Adoption.objects.filter(external=True, level=Committee.Level.NATIONAL).exists()
+    assert reports.filter(author_kind=Report.AuthorKind.INFORMANT, author_user__username="informant").exists()
+    assert reports.filter(author_kind=Report.AuthorKind.COLLECTIVE, on_behalf=True).exists()
+    # A city leader's instruction gave the district's department a task, which it answered.
+    task = FollowUp.objects.filter(instruction__copy__committee=city, department__committee=district,
+                                   status=FollowUpStatus.REPORTED).first()
+    assert task is not None and task.responded_by.username == "dept_handler" and task.due_on.year == 2026
+    assert BulletinIssue.objects.get(committee=district).number == 1
+    # Written through the actions: each draft, submission and adoption left its audit row.
+    assert AuditEvent.objects.filter(verb="opinions.drafted").count() == reports.count()
+    assert AuditEvent.objects.filter(verb="opinions.adoption_recorded").count() == Adoption.objects.count()
 
 
 def test_demo_passwords_pass_the_password_policy(demo):

@@ -12,12 +12,12 @@ from xieshang.org.models import ImportJob, Member, Sector
 from xieshang.testing import PERSONA_NAMES
 
 IN_DISTRICT = {
-    "member", "cosigner", "proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor", "sysadmin",
-    "dept_leader", "dept_handler", "other_dept_handler",
+    "member", "cosigner", "proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader", "auditor",
+    "sysadmin", "dept_leader", "dept_handler", "other_dept_handler",
 }
 OFFICE_ADMIN = {"office_admin", "sysadmin"}
 PROPOSAL_OFFICE = {"office_admin", "proposal_staff", "sysadmin"}
-OFFICE = {"proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor", "sysadmin"}
+OFFICE = {"proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader", "auditor", "sysadmin"}
 
 # permission -> (object on which it is checked, personas allowed on the district committee)
 EXPECTED = {
@@ -37,6 +37,7 @@ EXPECTED = {
     # dept_leader leads dept_a; the handlers of dept_a and dept_b may not manage staff.
     "org.manage_department_staff": ("dept_a", PROPOSAL_OFFICE | {"dept_leader"}),
     "org.manage_roles": ("district", OFFICE_ADMIN),
+    "org.change_informant": ("district", {"office_admin", "info_editor", "sysadmin"}),
     "org.view_imports": ("district", PROPOSAL_OFFICE),
     "core.view_audit": ("district", {"auditor", "office_admin", "sysadmin"}),
     "core.view_audit_all": (None, {"sysadmin"}),

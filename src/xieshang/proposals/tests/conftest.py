@@ -1,5 +1,4 @@
 import datetime
-from types import SimpleNamespace
 
 import pytest
 

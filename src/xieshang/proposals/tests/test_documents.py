@@ -110,7 +110,7 @@ def test_a_collective_proposal_is_greeted_by_its_body_name(world):
 
 # Who may download ----------------------------------------------------------------------------------------
 
-REPLY_READERS = {"member", "cosigner", "proposal_staff", "info_editor", "office_admin", "committee_leader",
+REPLY_READERS = {"member", "cosigner", "proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader",
                  "auditor", "sysadmin", "dept_leader", "dept_handler", "other_dept_handler"}
 
 

@@ -5,12 +5,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from xieshang.proposals import actions, exports
+from xieshang.proposals import actions
 from xieshang.proposals.models import Proposal
 from xieshang.testing import PERSONA_NAMES
 
 URL = "/c/district/proposals/files/register.xlsx"
-REGISTER_READERS = {"proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor", "sysadmin"}
+REGISTER_READERS = {"proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader", "auditor", "sysadmin"}
 
 
 def rows_of(data):

@@ -7,9 +7,9 @@ from xieshang.proposals import actions
 from xieshang.proposals.models import Proposal, Reply
 from xieshang.testing import PERSONA_NAMES
 
-OFFICE_READERS = {"proposal_staff", "info_editor", "office_admin", "committee_leader", "auditor", "sysadmin"}
+OFFICE_READERS = {"proposal_staff", "info_editor", "info_signer", "office_admin", "committee_leader", "auditor", "sysadmin"}
 PROPOSAL_OFFICE = {"proposal_staff", "office_admin", "sysadmin"}
-NEVER = {"other_staff", "outsider"}
+NEVER = {"other_staff", "informant", "outsider"}
 
 
 def holders(world, perm, obj):

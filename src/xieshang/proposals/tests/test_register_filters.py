@@ -254,3 +254,13 @@ def test_the_api_refuses_a_sector_that_is_neither_an_id_nor_none(client, login, 
     response = client.get("/api/v1/committees/district/proposals", {"sector": "abc"})
     assert response.status_code == 422
     assert client.get("/api/v1/committees/district/proposals", {"sector": "none"}).status_code == 200
+
+
+def test_non_ascii_digits_in_a_numeric_filter_are_ignored_not_a_crash():
+    """``"²".isdigit()`` is true but ``int("²")`` fails: such values are dropped like any other nonsense."""
+    from django.http import QueryDict
+
+    from xieshang.proposals.exports import RegisterFilters
+
+    params = RegisterFilters.from_mapping(QueryDict("session=²&year=٣&sector=²&department=7"))
+    assert (params.session, params.year, params.sector, params.department) == (None, None, None, 7)

@@ -2,7 +2,7 @@
 
 import importlib
 
-MODULES = ["proposals", "members", "library"]
+MODULES = ["proposals", "members", "library", "opinions"]
 
 
 def load():

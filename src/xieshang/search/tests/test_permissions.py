@@ -73,7 +73,7 @@ def test_page_never_leaks_title_snippet_or_count(corpus, client, login):
 def test_api_never_leaks_to_other_committee(corpus, client, login):
     login(client, corpus.other_staff)
     data = client.get("/api/v1/search", {"q": "机密河道"}).json()
-    assert data == {"count": 0, "limit": 20, "offset": 0, "items": []}
+    assert data == {"count": 0, "count_is_lower_bound": False, "limit": 20, "offset": 0, "items": []}
 
 
 def test_filter_by_a_committee_one_cannot_see_gives_an_error_not_data(corpus, client, login):

@@ -15,7 +15,7 @@ def _unapplied_migrations():
 
 
 class Command(BaseCommand):
-    help = _("加载演示数据（示范市政协及其下属东城区政协、每个角色一个演示账号），并打印演示账号。可重复运行。")
+    help = _("加载演示数据（示范省政协、示范市政协及其下属东城区政协、每个角色一个演示账号），并打印演示账号。可重复运行。")
 
     def handle(self, *args, **options):
         if _unapplied_migrations():
@@ -38,6 +38,12 @@ class Command(BaseCommand):
         made = load_demo_proposals(district)
         if made:
             self.stdout.write(_("  新建演示提案：%(count)d") % {"count": made})
+        # 社情民意 (xieshang.opinions.seed): a few dozen reports across the three levels, through the actions, once.
+        from xieshang.opinions.seed import load_demo_opinions
+
+        made = load_demo_opinions(district)
+        if made:
+            self.stdout.write(_("  新建演示社情民意信息：%(count)d") % {"count": made})
         self.stdout.write("")
         self.stdout.write(login_table())
 
