@@ -41,7 +41,7 @@ def main():
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from proposals import client_for
+    from _common import client_for
 
     settings.ALLOWED_HOSTS.append("testserver")
     client = client_for(args.username)

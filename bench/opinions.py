@@ -20,7 +20,6 @@ SQLite, EXPLAIN ANALYZE on PostgreSQL), signed in as ``--as``.
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -29,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import (  # noqa: E402 (after the path set-up above)
+    capture, client_for, measure, percentile, prepare_database, setup_django)
 
 PG_NAME = "xs_bench_opinions"
 TARGETS_MS = {"queue": 100, "mine": 100, "statistics": 300}
@@ -58,16 +60,7 @@ def main():
         url = f"sqlite:///{ROOT / 'var' / 'bench-opinions.sqlite3'}"
     else:
         url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-    os.environ["XS_DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["XS_DEBUG"] = "0"
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS.append("testserver")
+    setup_django(url)
     if args.seed:
         seed(args)
     if args.seed or args.analyze:
@@ -81,53 +74,15 @@ def main():
 def seed(args):
     from django.core.management import call_command
 
-    from proposals import ensure_pg_database
     from xieshang.opinions import seed as opinion_seed
     from xieshang.opinions.models import Report
 
-    if args.db == "pg" and not args.url:
-        ensure_pg_database(PG_NAME)
-    call_command("migrate", interactive=False, verbosity=0)
-    if Report.objects.exists():
-        print("database already has reports; not seeding")
+    if not prepare_database(args, PG_NAME, Report, "reports"):
         return
-    started = time.monotonic()
-    call_command("demo", stdout=open(os.devnull, "w"))
-    print(f"demo loaded in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     call_command("seed", opinions=args.n)
     print(f"seeded {args.n} reports in {time.monotonic() - started:.1f} s; "
           f"database size {opinion_seed.database_size() / 1e6:.0f} MB")
-
-
-def measure(client, urls, runs):
-    """Time ``runs`` GETs cycling through ``urls`` after warm-up: (wall ms, this process's CPU ms) per request.
-
-    The CPU time is what the request cost this process (views, templates, and SQLite's own work, which runs
-    in-process); on a loaded machine it stays close to the unloaded wall time while the wall time grows.
-    """
-    for url in urls[:3]:
-        assert client.get(url).status_code == 200, url
-    wall, cpu = [], []
-    for i in range(runs):
-        url = urls[i % len(urls)]
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return wall, cpu
-
-
-def capture(client, url):
-    """(number of queries, their summed database time in ms) for one GET of ``url``."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries), sum(float(q["time"]) for q in ctx.captured_queries) * 1000
 
 
 def analyze():
@@ -152,7 +107,6 @@ def run(args, url):
     from django.db.models import Count
     from django.urls import reverse
 
-    from proposals import client_for, percentile
     from xieshang.opinions import seed as opinion_seed
     from xieshang.opinions.models import FollowUp, Report, ReportCopy, ReportEvent
     from xieshang.org.models import Committee
@@ -251,7 +205,6 @@ def explain(args):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from proposals import client_for
 
     client = client_for(args.username)
     client.get(args.explain)

@@ -17,7 +17,6 @@ start and the end: compare runs only at similar load.
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+
+from _common import (  # noqa: E402 (after the path set-up above)
+    capture, client_for, load, measure, percentile, prepare_database, setup_django)
 
 
 def parse():
@@ -53,16 +55,7 @@ def main():
         url = f"sqlite:///{ROOT / 'var' / f'bench-{label(args.n)}.sqlite3'}"
     else:
         url = "postgres://postgres@127.0.0.1:5432/xs_bench"
-    os.environ["XS_DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["XS_DEBUG"] = "0"
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS.append("testserver")
+    setup_django(url)
     if args.seed:
         seed(args)
     run(args, url)
@@ -73,73 +66,11 @@ def seed(args):
 
     from xieshang.proposals.models import Proposal
 
-    if args.db == "pg" and not args.url:
-        ensure_pg_database("xs_bench")
-    call_command("migrate", interactive=False, verbosity=0)
-    if Proposal.objects.exists():
-        print("database already has proposals; not seeding")
+    if not prepare_database(args, "xs_bench", Proposal, "proposals"):
         return
-    started = time.monotonic()
-    call_command("demo", stdout=open(os.devnull, "w"))
-    print(f"demo loaded in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     call_command("seed", scale=1, proposals=args.n, proposals_committee=args.committee)
     print(f"seeded {args.n} proposals in {time.monotonic() - started:.1f} s")
-
-
-def ensure_pg_database(name):
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def load():
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def client_for(username):
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    from xieshang.testing import login
-
-    client = Client()
-    login(client, get_user_model().objects.get(username=username))
-    return client
-
-
-def measure(client, urls, runs):
-    """Time ``runs`` GETs cycling through ``urls`` (after warm-up); every response must be 200."""
-    for url in urls[:3]:
-        assert client.get(url).status_code == 200, url
-    times, cpu = [], []
-    for i in range(runs):
-        url = urls[i % len(urls)]
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return times, cpu
-
-
-def count_queries(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 def run(args, url):
@@ -205,11 +136,11 @@ def run(args, url):
     for name, (client, urls) in pages.items():
         runs = args.runs if "statistics" not in name else max(10, args.runs // 4)
         times, cpu = measure(client, urls, runs)
-        queries = [count_queries(client, urls[0])]
+        queries = [capture(client, urls[0])[0]]
         if name.startswith(("register", "department list")) and "after=" not in urls[0]:
             # (a cursor link is for one page size: changing ``per`` on it is not a page anyone reaches)
             sep = "&" if "?" in urls[0] else "?"
-            queries = [count_queries(client, f"{urls[0]}{sep}per={size}") for size in (10, 20, 50, 100)]
+            queries = [capture(client, f"{urls[0]}{sep}per={size}")[0] for size in (10, 20, 50, 100)]
         results[name] = (percentile(times, 50), percentile(times, 95), max(times), queries, percentile(cpu, 50),
                          min(times))
         qtext = "/".join(str(q) for q in sorted(set(queries)))

@@ -8,11 +8,10 @@ department's response, with the original text intact.
 """
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from helpers import expect_status, op, open_as
 from playwright.sync_api import expect
 
 from xieshang.opinions import dates
@@ -26,7 +25,7 @@ from xieshang.opinions.models import (
     ReportVersion,
 )
 from xieshang.org.models import RoleGrant
-from xieshang.testing import PASSWORD, give_totp, make_user, totp_now
+from xieshang.testing import give_totp, make_user
 
 # A working day early enough that the follow-up's 15 working days stay inside the loaded calendar (2026).
 TODAY = datetime.date(2026, 11, 2)
@@ -49,36 +48,8 @@ def world(site, monkeypatch):
     return site
 
 
-def open_as(browser, site, user, *, staff):
-    """A fresh browser context signed in as ``user`` (with the TOTP step for staff)."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    ctx.set_default_timeout(15_000)
-    page = ctx.new_page()
-    page.console_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    page.goto(site.url + "/account/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form:has(#id_password) button[type=submit]").click()
-    if staff:
-        expect(page).to_have_url(re.compile(r"/account/2fa/verify/"))
-        device = TOTPDevice.objects.get(user=user, confirmed=True)
-        page.fill("#id_token", totp_now(device))
-        page.locator("form:has(#id_token) button[type=submit]").click()
-    expect(page.locator("h1")).to_have_text("我的待办")
-    return page
-
-
-def op(page, name):
-    return page.locator(f"form[data-op={name}]")
-
-
 def submit(page, name):
     op(page, name).locator("button[type=submit]").click()
-
-
-def expect_status(page, label):
-    expect(page.locator("[data-testid=status]")).to_have_text(label)
 
 
 def test_an_informants_report_goes_to_the_city_and_a_department_reports_back(world, browser, screenshot_dir):

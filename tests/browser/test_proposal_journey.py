@@ -2,17 +2,15 @@
 and rating, archive and publication on the public portal."""
 
 import datetime
-import re
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from helpers import expect_status, op, open_as
 from playwright.sync_api import expect
 
 from xieshang.org.models import Session, Term
 from xieshang.proposals import dates
 from xieshang.proposals.models import Proposal
 from xieshang.proposals.tests.conftest import load_2026
-from xieshang.testing import PASSWORD, totp_now
 
 TODAY = datetime.date(2026, 3, 2)  # inside the seeded calendar, so every due date can be computed
 TITLE = "关于加快老旧小区加装电梯的建议"
@@ -27,34 +25,6 @@ def world(site, monkeypatch):
     site.session = Session.objects.create(term=term, number=5, year=2026, plenary_start=datetime.date(2026, 1, 20),
                                           plenary_end=datetime.date(2026, 1, 23))
     return site
-
-
-def open_as(browser, site, user, *, staff):
-    """A fresh browser context signed in as ``user`` (with the TOTP step for staff)."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    ctx.set_default_timeout(15_000)
-    page = ctx.new_page()
-    page.console_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    page.goto(site.url + "/account/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form:has(#id_password) button[type=submit]").click()
-    if staff:
-        expect(page).to_have_url(re.compile(r"/account/2fa/verify/"))
-        device = TOTPDevice.objects.get(user=user, confirmed=True)
-        page.fill("#id_token", totp_now(device))
-        page.locator("form:has(#id_token) button[type=submit]").click()
-    expect(page.locator("h1")).to_have_text("我的待办")
-    return page
-
-
-def op(page, name):
-    return page.locator(f"form[data-op={name}]")
-
-
-def expect_status(page, label):
-    expect(page.locator("[data-testid=status]")).to_have_text(label)
 
 
 def reply_round(page, outcome, body):

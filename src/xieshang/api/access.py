@@ -62,6 +62,21 @@ def get_in(committee, queryset, pk):
     return obj
 
 
+def rows_in_order(queryset, ids, field, *, drop_repeats=False):
+    """The rows of ``queryset`` with ``ids``, in the order given; an id it does not hold (unknown, or another
+    committee's when the queryset is limited to one) is a 422 on ``field`` naming every such id.
+
+    With ``drop_repeats`` an id given twice yields its row once; otherwise a repeated id repeats its row.
+    """
+    ids = list(dict.fromkeys(ids)) if drop_repeats else list(ids)
+    found = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError({field: _("所选项不存在或不属于本政协组织：%(ids)s") % {
+            "ids": ", ".join(str(i) for i in missing)}})
+    return [found[i] for i in ids]
+
+
 def resolve_refs(committee, data, models):
     """Replace reference ids in ``data`` by rows of the same committee; a foreign or unknown id is a 422.
 

@@ -147,3 +147,29 @@ class UserPreference(models.Model):
     class Meta:
         verbose_name = _("个人偏好")
         verbose_name_plural = _("个人偏好")
+
+
+class ReminderLog(models.Model):
+    """One reminder or escalation sent by a daily deadline job (``core.reminders``), so none is sent twice.
+
+    ``item`` names what is due, prefixed by the app that owns it ("assignment:12:reply:1", "proposer:7:cosign",
+    "opinions.follow_up:3"), ``due`` the due date the reminder was about (a new due date after an extension starts
+    afresh) and ``stage`` the step ("before:5", "overdue", "escalate"). The unique constraint is what makes the
+    jobs idempotent, even when two runs overlap.
+    """
+
+    # A plain id, not a foreign key: core knows nothing of the organisation app.
+    committee_id = models.BigIntegerField(_("政协组织"), db_index=True)
+    item = models.CharField(_("事项"), max_length=60)
+    due = models.DateField(_("截止日期"))
+    stage = models.CharField(_("提醒类型"), max_length=20)
+    sent_on = models.DateField(_("发送日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "due", "stage"], name="uniq_core_reminder_log")]
+        verbose_name = _("催办记录")
+        verbose_name_plural = _("催办记录")
+
+    def __str__(self):
+        return f"{self.item} {self.stage} {self.sent_on}"

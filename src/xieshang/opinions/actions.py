@@ -12,17 +12,15 @@ for the rest of the transaction: unique and without gaps, also under concurrent 
 """
 
 import datetime
-import os
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit
+from xieshang.core import attachments, audit
 from xieshang.core.actionkit import add_working_days, department_users, lock, require
 from xieshang.core.audit import action
 from xieshang.core.notifications import notify
@@ -214,9 +212,9 @@ def _check_external_level(copy, external_level, field="external_level"):
         raise ValidationError({field: _("请选择有效的层级。")})
     chain = [copy.committee, *copy.committee.ancestors()]
     if _level_rank(external_level) <= max(_level_rank(c.level) for c in chain):
-        raise ValidationError({field: _("部署外上级的层级须高于本系统中的各级政协。")})
+        raise ValidationError({field: _("本系统外的上级政协，其层级须高于本系统中的各级政协。")})
     if not _top_copy(copy):
-        raise ValidationError({field: _("该信息已报送上级政协，部署外上级的采用和批示须由最高一级记录。")})
+        raise ValidationError({field: _("该信息已报送上级政协，本系统外上级政协的采用和批示须由最高一级记录。")})
 
 
 def _require_released(copy, to_status=CopyStatus.ADOPTED):
@@ -343,22 +341,9 @@ def do_add_attachment(report, uploaded_file, *, actor):
     _lock_for_author(report, actor)
     if report.status not in EDITABLE_REPORT_STATES:
         raise ValidationError(_("信息已提交，不能再添加附件。"))
-    name = os.path.basename(getattr(uploaded_file, "name", "") or "")
-    extension = os.path.splitext(name)[1].lower().lstrip(".")
-    allowed = [t.lower().lstrip(".") for t in local.value(report.committee_id, local.ATTACHMENT_TYPES)]
-    if not name or extension not in allowed:
-        raise ValidationError({"file": _("不允许上传“%(ext)s”类型的文件；允许的类型：%(allowed)s。") % {
-            "ext": extension or "?", "allowed": "、".join(allowed)}})
-    max_mb = local.value(report.committee_id, local.ATTACHMENT_MAX_MB)
-    if uploaded_file.size > max_mb * 1024 * 1024:
-        raise ValidationError({"file": _("附件大小超过 %(mb)d MB 的上限。") % {"mb": max_mb}})
-    if not uploaded_file.size:
-        raise ValidationError({"file": _("附件是空文件。")})
-    attachment = Attachment(report=report, name=name[:200], size=uploaded_file.size,
-                            content_type=(getattr(uploaded_file, "content_type", "") or "")[:100],
-                            uploaded_by=_user(actor))
-    attachment.file.save(name, uploaded_file, save=False)
-    attachment.save()
+    name = attachments.checked_name(uploaded_file, report.committee_id, types_key=local.ATTACHMENT_TYPES,
+                                    max_mb_key=local.ATTACHMENT_MAX_MB)
+    attachment = attachments.store(Attachment(report=report, uploaded_by=_user(actor)), name, uploaded_file)
     audit.record("opinions.attachment_added", report, changes={"attachment": name, "size": uploaded_file.size})
     return attachment
 
@@ -370,9 +355,7 @@ def do_remove_attachment(attachment, *, actor):
     if report.status not in EDITABLE_REPORT_STATES:
         raise ValidationError(_("信息已提交，不能再删除附件。"))
     name = attachment.name
-    storage, path = attachment.file.storage, attachment.file.name
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+    attachments.delete_on_commit(attachment)
     audit.record("opinions.attachment_removed", report, changes={"attachment": name})
 
 

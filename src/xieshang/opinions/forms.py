@@ -254,7 +254,7 @@ class AdoptForm(forms.Form):
     adopted_by = forms.CharField(label=_("采用单位"), max_length=100)
     adopted_on = forms.DateField(label=_("采用日期"), widget=DATE)
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    external_level = forms.ChoiceField(label=_("部署外上级采用"), required=False,
+    external_level = forms.ChoiceField(label=_("本系统外上级政协的采用"), required=False,
                                        help_text=_("本会为本系统最高层级时，可登记更高层级政协的采用情况。"))
 
     def __init__(self, *args, copy, **kwargs):
@@ -277,7 +277,7 @@ class InstructionForm(forms.Form):
     departments = DepartmentChoiceField(label=_("交办部门（跟踪问效）"), queryset=Department.objects.none(),
                                         required=False, widget=forms.CheckboxSelectMultiple,
                                         help_text=_("每个部门生成一项跟踪问效任务。"))
-    external_level = forms.ChoiceField(label=_("部署外上级批示"), required=False)
+    external_level = forms.ChoiceField(label=_("本系统外上级政协领导的批示"), required=False)
 
     def __init__(self, *args, copy, **kwargs):
         super().__init__(*args, **kwargs)

@@ -341,7 +341,7 @@ class Adoption(models.Model):
 
     copy = models.ForeignKey(ReportCopy, on_delete=models.CASCADE, related_name="adoptions")
     level = models.CharField(_("层级"), max_length=12, choices=LEVELS.choices)
-    external = models.BooleanField(_("部署外上级"), default=False)
+    external = models.BooleanField(_("本系统外的上级政协"), default=False)
     kind = models.CharField(_("采用方式"), max_length=14, choices=Kind.choices)
     adopted_by = models.CharField(_("采用单位"), max_length=100)
     adopted_on = models.DateField(_("采用日期"))
@@ -369,7 +369,7 @@ class Instruction(models.Model):
 
     copy = models.ForeignKey(ReportCopy, on_delete=models.CASCADE, related_name="instructions")
     level = models.CharField(_("批示层级"), max_length=12, choices=LEVELS.choices)
-    external = models.BooleanField(_("部署外上级"), default=False)
+    external = models.BooleanField(_("本系统外的上级政协"), default=False)
     leader_name = models.CharField(_("批示领导"), max_length=40)
     leader_title = models.CharField(_("领导职务"), max_length=100, blank=True)
     text = models.TextField(_("批示内容"))

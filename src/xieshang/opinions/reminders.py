@@ -1,8 +1,8 @@
 """Reminders and escalation for the follow-up tasks (跟踪问效) of leaders' instructions; a daily, idempotent job.
 
 An open :class:`~xieshang.opinions.models.FollowUp` (the department has not reported yet) is due on ``due_on``.
-The rules are those of the proposal reminders (:mod:`xieshang.proposals.reminders`), with the settings of the
-committee whose copy recorded the instruction (the level that follows the task up):
+The rules are those of the proposal reminders (shared in :mod:`xieshang.core.reminders`), with the settings of
+the committee whose copy recorded the instruction (the level that follows the task up):
 
 - on the committee's reminder days before the due date (``notifications.reminder_days``, working days, default
   5 and 1) the department's staff are reminded; when several reminder days passed unnoticed only the latest
@@ -12,7 +12,7 @@ committee whose copy recorded the instruction (the level that follows the task u
 - once the task has been overdue for ``notifications.escalate_after_days`` working days the committee's
   information editors (信息编辑) are told as well.
 
-Each notice is recorded in the proposals' :class:`~xieshang.proposals.models.ReminderLog` under
+Each notice is recorded through :mod:`xieshang.core.reminders` in :class:`~xieshang.core.models.ReminderLog` under
 (``opinions.follow_up:<id>``, due date, stage): a notice already recorded is never sent again, so running the
 job twice a day, or two runs at once, sends nothing twice, and a task reopened with a new due date starts
 afresh. A task whose due date lies in a year the holiday calendar does not cover is skipped (and counted).
@@ -32,11 +32,9 @@ from django.utils.translation import gettext_lazy
 from xieshang.core import audit, periodic, verbs
 from xieshang.core import calendar as workdays
 from xieshang.core.notifications import notify
+from xieshang.core.reminders import ESCALATE_AFTER_DAYS, REMINDER_DAYS, Summary, claim, stage_on
 from xieshang.org import settings_registry
 from xieshang.org.models import DepartmentStaff, RoleGrant
-from xieshang.proposals.reminders import ESCALATE_AFTER_DAYS, REMINDER_DAYS, Summary
-from xieshang.proposals.reminders import _claim as claim_notice
-from xieshang.proposals.reminders import _stage as stage_on
 
 from . import dates
 from .models import FollowUp, FollowUpStatus
@@ -110,16 +108,11 @@ def _title(entry, stage):
 
 def _send(entry, recipients, stage, today, summary):
     recipients = [u for u in recipients if u is not None]
-    if not recipients or not claim_notice(entry, stage, today):
+    if not recipients or not claim(entry.committee_id, entry.item, entry.due, stage, today):
         return False
     notify(recipients, kind="opinions.reminder" if stage.startswith("before:") else "opinions.overdue",
            title=_title(entry, stage), url=_url(entry.follow_up), committee_id=entry.committee_id)
-    if stage.startswith("before:"):
-        summary.reminders += 1
-    elif stage == "overdue":
-        summary.overdue += 1
-    else:
-        summary.escalations += 1
+    summary.count(stage)
     return True
 
 

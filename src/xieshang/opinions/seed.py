@@ -20,7 +20,6 @@ with the demo personas, so that ``xieshang demo`` shows queues, chains across le
 """
 
 import collections
-import contextlib
 import datetime
 import enum
 import functools
@@ -38,6 +37,7 @@ from django.utils import timezone
 from xieshang.core import calendar as workcal
 from xieshang.core.audit import action
 from xieshang.core.models import AuditEvent
+from xieshang.core.seeding import explicit_timestamps, pick_weighted, pinned_today
 
 from . import dates
 from .models import (
@@ -139,22 +139,6 @@ CREATED_VERBS = {
 }
 
 
-@contextlib.contextmanager
-def explicit_timestamps():
-    """Let bulk_create keep the timestamps we set: switch auto_now/auto_now_add off for the seeded models."""
-    fields = []
-    for model in (Report, ReportVersion, Adoption, Instruction, AuditEvent):
-        for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                fields.append((f, f.auto_now, f.auto_now_add))
-                f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in fields:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
 # Tables whose ids the seed hands out itself (their rows are referenced before they are written).
 OWN_IDS = (Report, ReportVersion, ReportCopy, Adoption, Instruction, FollowUp)
 
@@ -211,11 +195,6 @@ class _Inserter:
 
 def _plain(value):
     return value.value if isinstance(value, enum.Enum) else value
-
-
-def _pick(rng, weights):
-    keys = list(weights)
-    return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
 # ------------------------------------------------------------------------------------------- the three levels
@@ -429,7 +408,7 @@ def seed_opinions(n, *, committees=None, seed=20261101, chunk=CHUNK, log=None):
     started = time.monotonic()
     ids = {model: model.objects.aggregate(n=Max("pk"))["n"] or 0 for model in OWN_IDS}
     inserter = _Inserter()
-    with explicit_timestamps():
+    with explicit_timestamps(Report, ReportVersion, Adoption, Instruction, AuditEvent):
         done = 0
         while done < n:
             size = min(chunk, n - done)
@@ -498,7 +477,7 @@ class _Chunk:
         rng, org = self.rng, self.org
         origin = rng.choices(org.origins, weights=org.origin_weights)[0]
         submitted = self.submitted_moment()
-        kind = _pick(rng, {Report.AuthorKind.MEMBER: 72, Report.AuthorKind.INFORMANT: 18,
+        kind = pick_weighted(rng, {Report.AuthorKind.MEMBER: 72, Report.AuthorKind.INFORMANT: 18,
                            Report.AuthorKind.COLLECTIVE: 10})
         if kind == Report.AuthorKind.INFORMANT and not org.informants.get(origin):
             kind = Report.AuthorKind.MEMBER
@@ -559,7 +538,7 @@ class _Chunk:
             plan["report_path"] += [(S.SUBMITTED, S.RETURNED, returned), (S.RETURNED, S.SUBMITTED, resubmitted)]
             plan["author_versions"] = 2
         start = resubmitted or submitted
-        status = _pick(rng, RECENT_ORIGIN if recent else SETTLED_ORIGIN)
+        status = pick_weighted(rng, RECENT_ORIGIN if recent else SETTLED_ORIGIN)
         copy = self.plan_copy(origin, start, status, report)
         if resubmitted:
             # The resubmission reopened the same copy and set its received_at (as do_submit_report does).
@@ -576,7 +555,7 @@ class _Chunk:
             forwarded = self.later(below["signed"], 0, 4)
             below["forward_at"] = forwarded
             fresh = (self.now - forwarded).days < RECENT_DAYS
-            status = _pick(rng, RECENT_UPPER if fresh else SETTLED_UPPER)
+            status = pick_weighted(rng, RECENT_UPPER if fresh else SETTLED_UPPER)
             plan["copies"].append(self.plan_copy(parent, forwarded, status, report,
                                                  received_from=len(plan["copies"]) - 1))
         top = plan["copies"][-1]
@@ -799,7 +778,7 @@ class _Chunk:
                     f = self.new(FollowUp(instruction=i, report=report, department_id=dept, assigned_on=assigned,
                                           due_on=due))
                     age = (self.today - assigned).days
-                    status = _pick(rng, {F.OPEN: 10, F.REPORTED: 20, F.CLOSED: 70} if age > 40 else
+                    status = pick_weighted(rng, {F.OPEN: 10, F.REPORTED: 20, F.CLOSED: 70} if age > 40 else
                                    {F.OPEN: 60, F.REPORTED: 30, F.CLOSED: 10})
                     f.status = status
                     if status != F.OPEN:
@@ -899,17 +878,6 @@ DEMO_STEPS = [
     ("submitted", "cosigner"), ("edited", "informant"), ("signed", "informant"), ("city_instructed", "member"),
     ("closed", "informant"), ("submitted", "informant"), ("adopted", "member"),
 ]
-
-
-@contextlib.contextmanager
-def _pinned_today(day):
-    """Run the actions as if today were ``day``."""
-    original = dates.today
-    dates.today = lambda: day
-    try:
-        yield
-    finally:
-        dates.today = original
 
 
 def demo_opinions(district, users):
@@ -1032,5 +1000,5 @@ def load_demo_opinions(district):
     users = {u.username: u for u in get_user_model().objects.filter(username__in=keys)}
     if len(users) < len(keys):
         return 0
-    with transaction.atomic(), _pinned_today(DEMO_TODAY):
+    with transaction.atomic(), pinned_today(dates, DEMO_TODAY):
         return demo_opinions(district, users)

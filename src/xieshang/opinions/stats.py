@@ -61,7 +61,7 @@ LEVELS_BOTTOM_UP = (Committee.Level.COUNTY, Committee.Level.CITY, Committee.Leve
 LEVEL_LABELS = dict(Committee.Level.choices)
 KINDS = (ReportEvent.Kind.SUBMITTED, ReportEvent.Kind.ADOPTED, ReportEvent.Kind.INSTRUCTED)
 SUMMARY_LABELS = {
-    "submitted": _("报送信息"),
+    "submitted": _("报送篇数"),
     "adopted": _("采用（篇次）"),
     "instructed": _("获批示（篇次）"),
 }

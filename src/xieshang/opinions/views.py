@@ -24,16 +24,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xieshang.core import timeline
+from xieshang.core import attachments, timeline
 from xieshang.core.audit import action
 from xieshang.core.models import AuditEvent
 from xieshang.org import roles
@@ -128,12 +127,7 @@ def _own_kind(user, committee):
     return None
 
 
-def _safe_next(request, default):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
+_safe_next = attachments.safe_next
 
 
 def _query_string(request):
@@ -521,15 +515,8 @@ def report_op(request, committee, pk, op):
 
 def _detach(request, report):
     item = get_object_or_404(Attachment, pk=request.POST.get("attachment") or 0, report=report)
-    if not request.user.has_perm("opinions.change_report", report):
-        raise PermissionDenied
-    try:
-        actions.do_remove_attachment(item, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("附件已删除。"))
-    return redirect(_safe_next(request, _detail_url(report)))
+    return attachments.remove_view(request, item, owner=report, perm="opinions.change_report",
+                                   remove=actions.do_remove_attachment, back_url=_detail_url(report))
 
 
 @login_required
@@ -537,12 +524,7 @@ def attachment_download(request, committee, pk, attachment):
     """Attachments are served only to those who may see the report (never from a public media URL)."""
     committee = _committee(committee)
     report = _visible_report(request, committee, pk)
-    item = get_object_or_404(Attachment, pk=attachment, report=report)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=item.name)
+    return attachments.download(get_object_or_404(Attachment, pk=attachment, report=report))
 
 
 # ---------------------------------------------------------------------------------------------------------------

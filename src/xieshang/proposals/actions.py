@@ -8,16 +8,15 @@ through ``core.notifications.notify`` when the transaction commits. Proposal, as
 passed in are locked and refreshed, so callers see the new state afterwards.
 """
 
-import os
+import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit
+from xieshang.core import attachments, audit
 from xieshang.core import calendar as workdays
 from xieshang.core.actionkit import (
     add_working_days,
@@ -31,6 +30,7 @@ from xieshang.core.notifications import notify
 from xieshang.org.models import DepartmentStaff, Member, RoleGrant, SpecialCommittee
 
 from . import dates
+from . import oversight_rules  # noqa: F401  (declares proposals.record_supervision_event)
 from . import settings as local
 from .models import (
     EDITABLE_STATES,
@@ -45,6 +45,7 @@ from .models import (
     Reply,
     ReplyCosign,
     Status,
+    SupervisionEvent,
     SupervisionTask,
 )
 from .transitions import InvalidTransition, check, transition
@@ -248,20 +249,10 @@ def do_add_attachment(proposal, uploaded, *, actor):
     lock(proposal)
     if proposal.status not in EDITABLE_STATES:
         raise ValidationError(_("提案已提交，不能再添加附件。"))
-    name = os.path.basename(uploaded.name or "")
-    extension = os.path.splitext(name)[1].lower().lstrip(".")
-    allowed = [t.lower().lstrip(".") for t in local.value(proposal.committee_id, local.ATTACHMENT_TYPES)]
-    if extension not in allowed:
-        raise ValidationError({"file": _("不允许上传“%(ext)s”类型的文件；允许的类型：%(allowed)s。") % {
-            "ext": extension or "?", "allowed": "、".join(allowed)}})
-    max_mb = local.value(proposal.committee_id, local.ATTACHMENT_MAX_MB)
-    if uploaded.size > max_mb * 1024 * 1024:
-        raise ValidationError({"file": _("附件大小超过 %(mb)d MB 的上限。") % {"mb": max_mb}})
-    attachment = Attachment(proposal=proposal, name=name[:200], size=uploaded.size,
-                            content_type=(getattr(uploaded, "content_type", "") or "")[:100],
-                            uploaded_by=actor if getattr(actor, "pk", None) else None)
-    attachment.file.save(name, uploaded, save=False)
-    attachment.save()
+    name = attachments.checked_name(uploaded, proposal.committee_id, types_key=local.ATTACHMENT_TYPES,
+                                    max_mb_key=local.ATTACHMENT_MAX_MB)
+    attachment = attachments.store(
+        Attachment(proposal=proposal, uploaded_by=actor if getattr(actor, "pk", None) else None), name, uploaded)
     audit.record("proposals.attachment_added", proposal, changes={"attachment": name, "size": uploaded.size})
     return attachment
 
@@ -274,9 +265,7 @@ def do_remove_attachment(attachment, *, actor):
     if proposal.status not in EDITABLE_STATES:
         raise ValidationError(_("提案已提交，不能再删除附件。"))
     name = attachment.name
-    storage, path = attachment.file.storage, attachment.file.name
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+    attachments.delete_on_commit(attachment)
     audit.record("proposals.attachment_removed", proposal, changes={"attachment": name})
 
 
@@ -984,3 +973,53 @@ def do_set_public_consent(proposal, *, consent, reason="", actor):
                  changes=audit.diff(before, audit.snapshot(proposal, ["public_consent", "public_reason"])))
     return proposal
 
+
+
+# ---------------------------------------------------------------------------------------------- oversight activities
+
+EVENT_FIELDS = ["kind", "date", "place", "participants", "leaders_present", "summary"]
+
+
+@action
+def do_record_supervision_event(task, data, *, actor):
+    """督办活动: record a visit, meeting or other activity of a key proposal's oversight (not in the future)."""
+    require(actor, "proposals.record_supervision_event", task)
+    lock(task.proposal)
+    values = {name: data.get(name) for name in EVENT_FIELDS}
+    for name in ("place", "participants", "leaders_present", "summary"):
+        values[name] = str(values[name] or "").strip()
+    errors = {}
+    if isinstance(values["date"], str):
+        try:
+            values["date"] = datetime.date.fromisoformat(values["date"].strip()) if values["date"].strip() else None
+        except ValueError:
+            errors["date"] = _("活动日期格式不正确。")
+            values["date"] = None
+    if values["kind"] not in SupervisionEvent.Kind.values:
+        errors["kind"] = _("请选择活动类型。")
+    if not values["date"]:
+        errors.setdefault("date", _("请填写活动日期。"))
+    elif values["date"] > dates.today():
+        errors["date"] = _("活动日期不能晚于今天。")
+    if not values["summary"]:
+        errors["summary"] = _("请填写活动情况。")
+    if errors:
+        raise ValidationError(errors)
+    event = SupervisionEvent(task=task, recorded_by=actor, **values)
+    event.full_clean(exclude=["task", "recorded_by"])
+    event.save()
+    audit.record("proposals.supervision_event_recorded", task.proposal,
+                 changes={"kind": event.kind, "date": event.date.isoformat(), "place": event.place,
+                          "summary": event.summary})
+    return event
+
+
+@action
+def do_remove_supervision_event(event, *, actor):
+    """Remove an oversight activity recorded by mistake (the audit keeps what it said)."""
+    require(actor, "proposals.record_supervision_event", event.task)
+    lock(event.task.proposal)
+    proposal = event.task.proposal
+    audit.record("proposals.supervision_event_removed", proposal,
+                 changes={"kind": event.kind, "date": event.date.isoformat(), "summary": event.summary})
+    event.delete()

@@ -39,9 +39,10 @@ class RegisterFilters:
     same meaning, so that a figure's link lists exactly the proposals counted in it:
 
     - ``session`` (id) or ``year`` (the session's year); ``status``: one or several ``Status`` values;
-    - ``category``: any text (an unknown category matches nothing); ``department``: a department with a live
-      (not 已改办) assignment; ``sector``: the sector of the first proposer's member record, or ``"none"`` for
-      proposals whose first proposer has none (collective proposals, or no first proposer at all);
+    - ``category``: any text (an unknown category matches nothing), or ``"none"`` for the uncategorised ones;
+      ``department``: a department with a live (not 已改办) assignment; ``sector``: the sector of the first
+      proposer's member record, or ``"none"`` for proposals whose first proposer has none (collective proposals,
+      or no first proposer at all);
     - ``proposer_type``: a ``Proposal.Kind``; ``outcome``: the final class of a lead assignment's latest sent
       reply on a filed proposal (with ``department``: that department's lead assignment); ``rating``: some
       proposer's latest rating (with ``department``: of a proposal the department leads);
@@ -121,6 +122,7 @@ class RegisterFilters:
 
 
 SECTOR_NONE = "none"
+CATEGORY_NONE = "none"  # the category value selecting proposals without a category (未分类)
 LEAD_ROLES = (Assignment.Role.LEAD, Assignment.Role.SPLIT_LEAD)
 
 
@@ -168,7 +170,9 @@ def filter_register(queryset, filters):
         queryset = queryset.filter(session__year=filters.year)
     if filters.status:
         queryset = queryset.filter(status__in=filters.status)
-    if filters.category:
+    if filters.category == CATEGORY_NONE:
+        queryset = queryset.filter(category="")
+    elif filters.category:
         queryset = queryset.filter(category=filters.category)
     if filters.proposer_type:
         queryset = queryset.filter(kind=filters.proposer_type)

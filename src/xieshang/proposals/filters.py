@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.org.models import Department, Sector, Session
 
 from . import settings as local
-from .exports import SECTOR_NONE
+from .exports import CATEGORY_NONE, SECTOR_NONE
 from .models import Proposal, Rating, Status
 
 
@@ -86,7 +86,8 @@ class RegisterFilterForm(forms.Form):
         current = (self.data.get("category") or "").strip() if self.is_bound else ""
         if current and current not in categories:
             categories.append(current)
-        self.fields["category"].choices = [("", _("全部"))] + [(c, c) for c in categories]
+        self.fields["category"].choices = ([("", _("全部"))] + [(c, c) for c in categories if c != CATEGORY_NONE]
+                                           + [(CATEGORY_NONE, _("未分类"))])
         self.fields["department"].queryset = Department.objects.filter(committee=committee)
         from xieshang.topics.models import Topic  # the topics app sits above proposals
 

@@ -12,7 +12,7 @@ from xieshang.org.forms import add_action_errors  # noqa: F401  (re-exported for
 from xieshang.org.models import Department, Member, Session, SpecialCommittee
 
 from . import settings as local
-from .models import FILED_STATES, Proposal, Proposer, Rating, Status
+from .models import FILED_STATES, Proposal, Proposer, Rating, Status, SupervisionEvent
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -317,6 +317,25 @@ class KeyForm(forms.Form):
 
 class OversightForm(forms.Form):
     report = forms.CharField(label=_("督办报告"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SupervisionEventForm(forms.Form):
+    """督办活动: a visit, meeting or other activity of a key proposal's oversight."""
+
+    kind = forms.ChoiceField(label=_("活动类型"), choices=[("", "---------")] + list(SupervisionEvent.Kind.choices))
+    date = forms.DateField(label=_("活动日期"), widget=DATE)
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    participants = forms.CharField(label=_("参加人员"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    leaders_present = forms.CharField(label=_("出席领导"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(label=_("活动情况"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RemoveSupervisionEventForm(forms.Form):
+    event = forms.ModelChoiceField(label=_("督办活动"), queryset=SupervisionEvent.objects.none())
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = SupervisionEvent.objects.filter(task__proposal=proposal)
 
 
 class ExcellentForm(forms.Form):

@@ -521,31 +521,6 @@ class StatusChange(models.Model):
         verbose_name_plural = _("状态变更")
 
 
-class ReminderLog(models.Model):
-    """One reminder or escalation sent by the daily job (``proposals.reminders``), so none is sent twice.
-
-    ``item`` names what is due ("assignment:12:reply:1", "proposer:7:cosign", "proposer:7:rating:2"), ``due`` the
-    due date the reminder was about (a new due date after an extension starts afresh) and ``stage`` the step
-    ("before:5", "overdue", "escalate"). The unique constraint is what makes the job idempotent, even when two
-    runs overlap.
-    """
-
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
-    item = models.CharField(_("事项"), max_length=60)
-    due = models.DateField(_("截止日期"))
-    stage = models.CharField(_("提醒类型"), max_length=20)
-    sent_on = models.DateField(_("发送日期"))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["item", "due", "stage"], name="uniq_reminder_log")]
-        verbose_name = _("催办记录")
-        verbose_name_plural = _("催办记录")
-
-    def __str__(self):
-        return f"{self.item} {self.stage} {self.sent_on}"
-
-
 class StatsSnapshot(models.Model):
     """The figures of one statistics scope, computed by ``proposals.stats`` and read by its page.
 
@@ -565,3 +540,35 @@ class StatsSnapshot(models.Model):
         constraints = [models.UniqueConstraint(fields=["committee", "scope"], name="uniq_stats_snapshot")]
         verbose_name = _("提案统计快照")
         verbose_name_plural = _("提案统计快照")
+
+
+class SupervisionEvent(models.Model):
+    """督办活动: one visit, meeting or other activity of a key proposal's oversight, recorded by staff or the leader."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("视察调研")
+        MEETING = "meeting", _("座谈协商")
+        OTHER = "other", _("其他")
+
+    task = models.ForeignKey(SupervisionTask, verbose_name=_("督办"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("活动类型"), max_length=10, choices=Kind.choices)
+    date = models.DateField(_("活动日期"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    participants = models.TextField(_("参加人员"), blank=True)
+    leaders_present = models.TextField(_("出席领导"), blank=True)
+    summary = models.TextField(_("活动情况"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("督办活动")
+        verbose_name_plural = _("督办活动")
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()}"
+
+    @property
+    def audit_committee(self):
+        return self.task.proposal.committee_id

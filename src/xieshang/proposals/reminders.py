@@ -14,8 +14,9 @@ leaders are told (for a rating, the committee's proposal staff, who may record i
 Once an item has been overdue for ``notifications.escalate_after_days`` working days the committee's proposal
 staff are told as well (for assignments).
 
-Each notice is recorded in :class:`~xieshang.proposals.models.ReminderLog` under (item, due date, stage); a
-notice already recorded is never sent again, so running the job twice a day, or two runs at once, sends
+Which notice is owed on a day, and recording each one, are :mod:`xieshang.core.reminders`: each notice is recorded
+in :class:`~xieshang.core.models.ReminderLog` under (item, due date, stage); a notice already recorded is never
+sent again, so running the job twice a day, or two runs at once, sends
 nothing twice, and a due date moved by an extension starts its reminders afresh. An item whose due date lies
 in a year the holiday calendar does not cover is skipped (and counted), not guessed.
 """
@@ -24,7 +25,6 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from xieshang.core import audit, periodic, verbs
 from xieshang.core import calendar as workdays
 from xieshang.core.notifications import notify
+from xieshang.core.reminders import ESCALATE_AFTER_DAYS, REMINDER_DAYS, Summary, claim, stage_on
 from xieshang.org import settings_registry
 from xieshang.org.models import DepartmentStaff, RoleGrant
 
@@ -46,14 +47,10 @@ from .models import (
     Proposal,
     Proposer,
     Rating,
-    ReminderLog,
     Status,
 )
 
 logger = logging.getLogger("xieshang.proposals.reminders")
-
-REMINDER_DAYS = "notifications.reminder_days"
-ESCALATE_AFTER_DAYS = "notifications.escalate_after_days"
 
 verbs.register("proposals.reminders_sent", gettext_lazy("发送了提案催办提醒"))
 
@@ -70,18 +67,6 @@ class Due:
     remind: list = field(default_factory=list)
     overdue_to: list = field(default_factory=list)
     escalate_to: list = field(default_factory=list)
-
-
-@dataclass
-class Summary:
-    reminders: int = 0
-    overdue: int = 0
-    escalations: int = 0
-    skipped: int = 0  # items beyond the loaded calendar
-
-    @property
-    def total(self):
-        return self.reminders + self.overdue + self.escalations
 
 
 def _url(proposal):
@@ -164,20 +149,6 @@ def _rating_dues(people):
                       remind=[row.user] if row.user_id else [], overdue_to=staff)
 
 
-def _stage(due, today, reminder_days, escalate_after, cal):
-    """The notice owed on ``today`` for ``due``: ("before:N", "overdue" or "escalate") or None."""
-    if today > due:
-        if escalate_after is not None and workdays.working_days_between(due, today, cal) >= escalate_after:
-            return "escalate"
-        return "overdue"
-    # The latest reminder day already reached (the job may have missed days).
-    reached = [(workdays.add_working_days(due, -n, cal), n) for n in reminder_days if n > 0]
-    reached = [(trigger, n) for trigger, n in reached if trigger <= today]
-    if not reached:
-        return None
-    return "before:%d" % max(reached)[1]
-
-
 def _messages(entry, stage):
     values = {"what": entry.what, "title": entry.proposal.title, "due": entry.due.isoformat()}
     if stage.startswith("before:"):
@@ -187,29 +158,13 @@ def _messages(entry, stage):
     return _("逾期上报：提案《%(title)s》的%(what)s自 %(due)s 到期后仍未完成") % values
 
 
-def _claim(entry, stage, today):
-    """Record the notice; False when it was already recorded (by an earlier or a concurrent run)."""
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(committee_id=entry.committee_id, item=entry.item, due=entry.due,
-                                       stage=stage, sent_on=today)
-    except IntegrityError:
-        return False
-    return True
-
-
 def _send(entry, recipients, stage, today, summary):
     recipients = [u for u in recipients if u is not None]
-    if not recipients or not _claim(entry, stage, today):
+    if not recipients or not claim(entry.committee_id, entry.item, entry.due, stage, today):
         return False
     notify(recipients, kind="proposals.reminder" if stage.startswith("before:") else "proposals.overdue",
            title=_messages(entry, stage), url=_url(entry.proposal), committee_id=entry.committee_id)
-    if stage.startswith("before:"):
-        summary.reminders += 1
-    elif stage == "overdue":
-        summary.overdue += 1
-    else:
-        summary.escalations += 1
+    summary.count(stage)
     return True
 
 
@@ -238,7 +193,7 @@ def send_due_reminders(today=None, *, actor=None):
     for entry in entries:
         reminder_days, escalate_after = committee_settings(entry.committee_id)
         try:
-            stage = _stage(entry.due, today, reminder_days, escalate_after, cal)
+            stage = stage_on(entry.due, today, reminder_days, escalate_after, cal)
         except workdays.BeyondCalendar:
             summary.skipped += 1
             continue

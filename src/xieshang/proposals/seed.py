@@ -13,7 +13,6 @@ uniqueness constraints and later real filings continue the series.
 personas, so that ``xieshang demo`` shows a register, a workbench and statistics that behave like real use.
 """
 
-import contextlib
 import datetime
 import random
 import time
@@ -24,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xieshang.core.models import AuditEvent
+from xieshang.core.seeding import explicit_timestamps, pick_weighted, pinned_today
 from xieshang.org.models import Department, Member, Sector, Session
 
 from . import settings as local
@@ -95,22 +95,6 @@ HANDLED = {S.IN_PROGRESS, S.REPLIED, S.REHANDLE, S.ARCHIVED}
 REPLIED_LIKE = {S.REPLIED, S.REHANDLE, S.ARCHIVED}
 
 
-@contextlib.contextmanager
-def explicit_timestamps():
-    """Let bulk_create keep the timestamps we set: switch auto_now/auto_now_add off for the seeded models."""
-    fields = []
-    for model in (Proposal, Reply, Rating, StatusChange, AuditEvent):
-        for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                fields.append((f, f.auto_now, f.auto_now_add))
-                f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in fields:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
 def _at(day, rng):
     """A working-hours moment on ``day`` in the current time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(8, 17), rng.randint(0, 59))))
@@ -131,11 +115,6 @@ class _Writer:
             group_id=uuid.uuid4(), created_at=at, actor=None, actor_repr=SEED_ACTOR, committee_id=self.committee.pk,
             verb=verb, target_type_id=target_type, target_id=str(target_id), target_repr="", changes=changes,
             note=note, via="seed"))
-
-
-def _pick_weighted(rng, weights):
-    keys = list(weights)
-    return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
 def seed_proposals(committee, n, *, seed=20260101, chunk=CHUNK, log=None):
@@ -162,7 +141,7 @@ def seed_proposals(committee, n, *, seed=20260101, chunk=CHUNK, log=None):
     totals = {"proposals": 0, "proposers": 0, "assignments": 0, "replies": 0, "ratings": 0, "status_changes": 0,
               "audit_events": 0}
     started = time.monotonic()
-    with explicit_timestamps():
+    with explicit_timestamps(Proposal, Reply, Rating, StatusChange, AuditEvent):
         done = 0
         while done < n:
             size = min(chunk, n - done)
@@ -192,8 +171,8 @@ def _seed_chunk(committee, size, *, rng, sessions, session_weights, members, dep
     proposals, plans = [], []
     for _i in range(size):
         session = rng.choices(sessions, weights=session_weights)[0]
-        state = _pick_weighted(rng, LATEST_WEIGHTS if session.pk == latest.pk else EARLIER_WEIGHTS)
-        kind = _pick_weighted(rng, {Proposal.Kind.INDIVIDUAL: 65, Proposal.Kind.JOINT: 25,
+        state = pick_weighted(rng, LATEST_WEIGHTS if session.pk == latest.pk else EARLIER_WEIGHTS)
+        kind = pick_weighted(rng, {Proposal.Kind.INDIVIDUAL: 65, Proposal.Kind.JOINT: 25,
                                     Proposal.Kind.COLLECTIVE: 10})
         counter = counters[session.pk]
         counter.last_serial += 1
@@ -299,7 +278,7 @@ def _seed_chunk(committee, size, *, rng, sessions, session_weights, members, dep
             rounds = -1  # a draft reply waiting for review
         if rounds == 0:
             continue
-        outcome = _pick_weighted(rng, {"A": 55, "B": 35, "C": 10})
+        outcome = pick_weighted(rng, {"A": 55, "B": 35, "C": 10})
         late = rng.random() < 0.12
         sent = at + datetime.timedelta(days=rng.randint(95, 130) if late else rng.randint(30, 88))
         replies.append(Reply(
@@ -325,7 +304,7 @@ def _seed_chunk(committee, size, *, rng, sessions, session_weights, members, dep
             if state == S.REHANDLE:
                 result = Rating.Result.DISSATISFIED if row.role == Proposer.Role.FIRST else Rating.Result.BASICALLY
             else:
-                result = _pick_weighted(rng, {Rating.Result.SATISFIED: 70, Rating.Result.BASICALLY: 27,
+                result = pick_weighted(rng, {Rating.Result.SATISFIED: 70, Rating.Result.BASICALLY: 27,
                                               Rating.Result.DISSATISFIED: 3})
             ratings.append(Rating(proposal=proposal, proposer=row, round=1, result=result, rated_at=at,
                                   on_behalf=row.user_id is None))
@@ -447,19 +426,6 @@ def demo_proposals(district, users, session, *, count=120, seed=20260301):
     return made
 
 
-@contextlib.contextmanager
-def _pinned_today(day):
-    """Run the actions as if today were ``day`` (the demo's story is set during its session)."""
-    from . import dates
-
-    original = dates.today
-    dates.today = lambda: day
-    try:
-        yield
-    finally:
-        dates.today = original
-
-
 def load_demo_proposals(district, *, count=120):
     """The demo's proposals: ``count`` proposals of the district's latest session through the real actions.
 
@@ -469,6 +435,8 @@ def load_demo_proposals(district, *, count=120):
     """
     from django.contrib.auth import get_user_model
 
+    from . import dates
+
     User = get_user_model()
     session = Session.objects.filter(term__committee=district).order_by("-year", "-number").first()
     if session is None:
@@ -477,5 +445,6 @@ def load_demo_proposals(district, *, count=120):
         username__in=["member", "cosigner", "proposal_staff", "dept_handler"])}
     if len(users) < 4:
         return 0
-    with transaction.atomic(), _pinned_today(session.plenary_end):
+    # (the demo's story is set during its session)
+    with transaction.atomic(), pinned_today(dates, session.plenary_end):
         return demo_proposals(district, users, session, count=count)

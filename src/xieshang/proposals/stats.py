@@ -46,6 +46,7 @@ from xieshang.org.rules import declare
 
 from . import rules as proposal_rules
 from . import settings as local
+from .exports import CATEGORY_NONE
 from .models import (
     FILED_STATES,
     Assignment,
@@ -209,8 +210,9 @@ def by_category(scope):
             "-received", "category"):
         category = row["category"]
         rows.append({"key": category, "label": category or str(_("未分类")), "received": row["received"],
-                     "filed": row["filed"], "url": register_url(scope, category=category),
-                     "filed_url": register_url(scope, category=category, status=STATUS_GROUPS["filed"])})
+                     "filed": row["filed"], "url": register_url(scope, category=category or CATEGORY_NONE),
+                     "filed_url": register_url(scope, category=category or CATEGORY_NONE,
+                                               status=STATUS_GROUPS["filed"])})
     return rows
 
 

@@ -49,6 +49,8 @@ verbs.register_many({
     "proposals.rated": gettext_lazy("评价了办理情况"),
     "proposals.key_selected": gettext_lazy("列为重点提案"),
     "proposals.oversight_reported": gettext_lazy("记录了督办报告"),
+    "proposals.supervision_event_recorded": gettext_lazy("记录了督办活动"),
+    "proposals.supervision_event_removed": gettext_lazy("删除了督办活动"),
     "proposals.excellent_changed": gettext_lazy("修改了优秀提案评选"),
     "proposals.public_consent": gettext_lazy("确认了是否公开"),
 })

@@ -17,15 +17,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xieshang.core import timeline
+from xieshang.core import attachments, timeline
 from xieshang.core.models import AuditEvent
 from xieshang.org import roles
 from xieshang.org.models import Committee, Department
@@ -67,7 +66,7 @@ PROPOSER_VERBS = frozenset({
 DEPARTMENT_PROPOSAL_VERBS = frozenset({
     "proposals.filed", "proposals.assigned", "proposals.assignments_created", "proposals.handling_started",
     "proposals.replied", "proposals.rehandle", "proposals.archived", "proposals.rated", "proposals.key_selected",
-    "proposals.oversight_reported",
+    "proposals.oversight_reported", "proposals.supervision_event_recorded", "proposals.supervision_event_removed",
 })
 
 
@@ -112,12 +111,7 @@ def _query_string(request):
     return query.urlencode()
 
 
-def _safe_next(request, default):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
+_safe_next = attachments.safe_next
 
 
 def nav(request, committee):
@@ -269,6 +263,18 @@ OPS = {op.name: op for op in [
                                                           actor=r.user),
        lambda p, c: p.is_key and hasattr(p, "oversight"), gettext_lazy("督办报告已保存。"),
        button_class="btn btn-secondary"),
+    # oversight activities (督办活动): offered in the oversight section, to the office and the leader in charge
+    Op("supervision_event", gettext_lazy("记录督办活动"), "proposal", "proposals.record_supervision_event",
+       forms.SupervisionEventForm,
+       lambda p, f, r: actions.do_record_supervision_event(
+           p.oversight, {k: f.cleaned_data[k] for k in actions.EVENT_FIELDS}, actor=r.user),
+       lambda p, c: p.is_key and hasattr(p, "oversight"), gettext_lazy("督办活动已记录。"),
+       button_class="btn btn-secondary"),
+    Op("remove_supervision_event", gettext_lazy("删除督办活动"), "proposal", "proposals.record_supervision_event",
+       forms.RemoveSupervisionEventForm,
+       lambda p, f, r: actions.do_remove_supervision_event(f.cleaned_data["event"], actor=r.user),
+       lambda p, c: False, gettext_lazy("督办活动已删除。"), form_kwargs=lambda o, p: {"proposal": p},
+       button_class="linklike"),
     Op("excellent", gettext_lazy("优秀提案评选"), "proposal", "proposals.mark_excellent", forms.ExcellentForm,
        lambda p, f, r: actions.do_mark_excellent(p, excellent=f.cleaned_data["excellent"],
                                                  year=f.cleaned_data["year"], actor=r.user),
@@ -333,6 +339,10 @@ OPS = {op.name: op for op in [
 ]}
 
 
+# Offered in the oversight section of the detail page rather than among the other operations.
+OVERSIGHT_SECTION_OPS = ("supervision_event", "remove_supervision_event")
+
+
 def _target_object(op, proposal, raw_id):
     """The object ``op`` acts on: the proposal itself or one of its assignments/replies (404 otherwise)."""
     if op.target == "proposal":
@@ -379,15 +389,8 @@ def attachment_remove(request, committee, pk, attachment):
     committee = _committee(committee)
     proposal = _visible_proposal(request, committee, pk)
     item = get_object_or_404(Attachment, pk=attachment, proposal=proposal)
-    if not request.user.has_perm("proposals.change_proposal", proposal):
-        raise PermissionDenied
-    try:
-        actions.do_remove_attachment(item, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("附件已删除。"))
-    return redirect(_safe_next(request, _detail_url(proposal)))
+    return attachments.remove_view(request, item, owner=proposal, perm="proposals.change_proposal",
+                                   remove=actions.do_remove_attachment, back_url=_detail_url(proposal))
 
 
 @login_required
@@ -395,12 +398,7 @@ def attachment_download(request, committee, pk, attachment):
     """Attachments are served only to those who may see the proposal (never from a public media URL)."""
     committee = _committee(committee)
     proposal = _visible_proposal(request, committee, pk)
-    item = get_object_or_404(Attachment, pk=attachment, proposal=proposal)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=item.name)
+    return attachments.download(get_object_or_404(Attachment, pk=attachment, proposal=proposal))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -475,7 +473,10 @@ def _render_detail(request, proposal, *, failed=None, status=200):
             return None
         return {"op": op, "obj": obj, "form": op.make_form(obj, proposal)}
 
-    proposal_panels = [p for p in (panel(op, proposal) for op in OPS.values() if op.target == "proposal") if p]
+    proposal_panels = [p for p in (panel(op, proposal) for op in OPS.values()
+                                   if op.target == "proposal" and op.name not in OVERSIGHT_SECTION_OPS) if p]
+    oversight = getattr(proposal, "oversight", None) if proposal.is_key else None
+    oversight_panels = [p for p in (panel(OPS[name], proposal) for name in OVERSIGHT_SECTION_OPS) if p]
     assignment_rows = []
     for a in assignments:
         mine = a.department_id in my_departments
@@ -489,17 +490,21 @@ def _render_detail(request, proposal, *, failed=None, status=200):
             "replies": reply_rows,
             "panels": [p for p in (panel(op, a) for op in OPS.values() if op.target == "assignment") if p],
         })
-    attachments = list(proposal.attachments.all())
+    files = list(proposal.attachments.all())
     context = {
         "committee": proposal.committee,
         "proposal": proposal,
         "party": party,
         "proposers": proposers,
         "suggested": list(proposal.suggested_departments.all()),
-        "attachments": attachments,
+        "attachments": files,
         "assignments": assignment_rows,
         "ratings": ratings,
-        "oversight": getattr(proposal, "oversight", None) if proposal.is_key else None,
+        "oversight": oversight,
+        "supervision_events": list(oversight.events.select_related("recorded_by")) if oversight else [],
+        "oversight_panels": oversight_panels,
+        "can_remove_supervision_events": bool(oversight) and OPS["remove_supervision_event"].permitted(
+            user, proposal),
         "panels": proposal_panels,
         "outcome_labels": local.outcome_labels(proposal.committee_id),
         "can_edit": user.has_perm("proposals.change_proposal", proposal),

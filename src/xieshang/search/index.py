@@ -28,6 +28,9 @@ _pending = threading.local()
 
 def entry_values(doc):
     """The column values of SearchEntry for a Doc."""
+    # Not at module level: similar imports query, which imports this module.
+    from .similar import terms_norm
+
     norm_title = normalize.normalize(doc.title)
     norm_body = normalize.normalize(doc.body)[:MAX_BODY]
     tokens, words = normalize.tokens_and_words(norm_title + " \n " + norm_body)
@@ -40,6 +43,7 @@ def entry_values(doc):
         "body": norm_body,
         "tokens": " ".join(tokens),
         "terms": " ".join(words),
+        "norm": terms_norm(words),
         "year": doc.year,
         "session_id": doc.session_id,
         "status": doc.status or "",
@@ -85,7 +89,7 @@ def schedule(kind, pk):
 
 
 COLUMNS = ("kind", "object_id", "committee_id", "parent_id", "title", "norm_title", "body", "tokens", "terms",
-           "year", "session_id", "status", "category", "departments", "sector_id", "date", "indexed_at")
+           "norm", "year", "session_id", "status", "category", "departments", "sector_id", "date", "indexed_at")
 
 
 def write_entries(rows):

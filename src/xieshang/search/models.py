@@ -25,6 +25,8 @@ class SearchEntry(models.Model):
     tokens = models.TextField(_("词元"), blank=True)
     # The tokens that are words (normalize.content_words), kept for similar-item scoring without reading tokens.
     terms = models.TextField(_("词语"), blank=True, default="")
+    # Length of the IDF vector of ``terms`` (similar.terms_norm); empty for an entry indexed before it existed.
+    norm = models.FloatField(_("词语向量长度"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     session_id = models.BigIntegerField(_("会次"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, blank=True)

@@ -11,7 +11,8 @@ Score of a candidate for a text (title + body), both in 0–1:
 ``score = 0.6 · title + 0.4 · body`` when both texts have a body, the title similarity alone otherwise.
 Candidates come from the index (the posting lists of the text's highest-IDF words, or title bigrams, ranked
 by the IDF they share; see :func:`_candidates`) and are always filtered by what the user may see. Each
-entry's words are stored at index time (``SearchEntry.terms``). Department suggestions are a
+entry's words and the length of their IDF vector are stored at index time (``SearchEntry.terms``,
+``SearchEntry.norm``), so scoring a candidate sums over the shared words only. Department suggestions are a
 nearest-neighbour vote over similar filed proposals, backed off to the department kind
 (docs/adr/0006-search.md).
 """
@@ -29,7 +30,7 @@ from .models import SearchEntry
 from .query import visible_q
 
 BOILERPLATE = re.compile(r"关于|的建议|建议|的提案|提案|的意见|意见|的问题|问题|进一步|加强|加快|推进|完善")
-CANDIDATES = 300
+CANDIDATES = 150  # best-ranked candidates read and scored (see docs/benchmarks.md, Search)
 PER_TERM = 2000  # entries read per probe word
 PROBE_WORDS = 8
 SIMILAR_KINDS = ("proposal", "opinion")
@@ -89,8 +90,18 @@ def idf2_table():
 
 
 def _sum_weights(words, table, default):
-    # map with two iterables keeps the loop in C: table.get(word, default) for each word.
-    return sum(map(table.get, words, repeat(default, len(words))))
+    # map with two iterables keeps the loop in C: table.get(word, default) for each word. fsum: the result does
+    # not depend on the order of the set (which changes from process to process), so a norm stored by one
+    # process and one computed by another agree exactly.
+    return math.fsum(map(table.get, words, repeat(default, len(words))))
+
+
+def terms_norm(words):
+    """The length of an entry's IDF vector, sqrt(Σ idf²) over its distinct words; stored at index time
+    (``SearchEntry.norm``) so that a similar-item check sums over the shared words only."""
+    table, default = idf2_table()
+    words = set(words)
+    return math.sqrt(_sum_weights(words, table, default)) if words else 0.0
 
 
 def cosine(a, b):
@@ -102,8 +113,7 @@ def cosine(a, b):
         return 0.0, []
     table, default = idf2_table()
     dot = _sum_weights(shared, table, default)
-    norm = math.sqrt(_sum_weights(a, table, default)) * math.sqrt(_sum_weights(b, table, default))
-    return dot / norm, sorted(shared, key=idf, reverse=True)
+    return dot / (terms_norm(a) * terms_norm(b)), sorted(shared, key=idf, reverse=True)
 
 
 @dataclass
@@ -180,18 +190,33 @@ def similar(user, committee_id, title, body="", *, kinds=SIMILAR_KINDS, exclude=
     probe = sorted(q_words, key=idf, reverse=True)[:PROBE_WORDS] or sorted(q_bigrams)[:PROBE_WORDS]
     if not probe:
         return []
+    table, default = idf2_table()
+    q_norm = terms_norm(q_words)
+    with_body = bool(norm_body)
     out = []
     for entry in _candidates(user, committee_id, probe, kinds, exclude):
         t_score = title_similarity(q_bigrams, title_bigrams(entry.norm_title))
-        b_score, shared = cosine(q_words, entry_words(entry))
-        if norm_body and entry.has_body:
+        b_score, shared = 0.0, ()
+        if q_norm:
+            # Only the shared words are summed: the entry's vector length is stored (norm), and computed here
+            # for an entry indexed before it was.
+            words = entry.terms.split()
+            shared = q_words.intersection(words)
+            if shared:
+                e_norm = entry.norm if entry.norm is not None else terms_norm(words)
+                if e_norm:
+                    b_score = _sum_weights(shared, table, default) / (q_norm * e_norm)
+        if with_body and entry.has_body:
             score = 0.6 * t_score + 0.4 * b_score
         else:
             score = t_score
         if score >= threshold:
-            out.append(Match(entry, score, t_score, b_score, shared[:6]))
+            out.append(Match(entry, score, t_score, b_score, shared))
     out.sort(key=lambda m: (-m.score, -m.entry.id))
-    return out[:limit]
+    out = out[:limit]
+    for m in out:  # the shared words are sorted (rarest first) for the matches returned only
+        m.shared_terms = sorted(m.shared_terms, key=idf, reverse=True)[:6]
+    return out
 
 
 @dataclass

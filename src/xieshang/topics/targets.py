@@ -2,13 +2,16 @@
 
 For each kind: find the object a user may see in a committee (404 otherwise, never a hint that it exists),
 say whether the user may change its tags (the owning app's rules), give the text that topic suggestions
-read, and the page the object lives on.
+read, and the page the object lives on for that committee (where a user who saved tags without JavaScript
+returns).
 
 - Proposals: visible as ``Proposal.objects.visible_to``; tagged by those who review proposals
   (``proposals.review_proposal``: the committee's proposal office).
 - Reports: visible as ``Report.objects.visible_to`` and only at a committee holding a copy of the report;
   tagged by those who may edit that committee's copy (``opinions.edit_copy`` once the opinions app declares it;
-  until then the copy's committee's editor roles, ``opinions.models.EDITOR_ROLES``).
+  until then the copy's committee's editor roles, ``opinions.models.EDITOR_ROLES``). Its page is the committee's
+  copy (``opinions:copy``): each level works on its own copy, and the report's own page under another level's
+  code is not found.
 """
 
 from collections.abc import Callable
@@ -73,6 +76,11 @@ def _report_may_tag(user, committee, report):
     return bool(roles.roles_in(user, committee) & EDITOR_ROLES)
 
 
+def _report_url(committee, report):
+    copy = _report_copy(committee, report)
+    return _url("opinions:copy", committee.code, copy.pk) if copy is not None else ""
+
+
 def _report_text(report):
     return "\n".join(part for part in (report.title, report.situation, report.analysis, report.suggestion) if part)
 
@@ -91,8 +99,7 @@ class Target:
 TARGETS = {
     "proposal": Target("proposal", _proposal_get, _proposal_may_tag, _proposal_text,
                        lambda committee, obj: _url("proposals:detail", committee.code, obj.pk)),
-    "opinion": Target("opinion", _report_get, _report_may_tag, _report_text,
-                      lambda committee, obj: _url("opinions:detail", committee.code, obj.pk)),
+    "opinion": Target("opinion", _report_get, _report_may_tag, _report_text, _report_url),
 }
 
 

@@ -1,6 +1,8 @@
 """Topic pages: counts by topic for a year (the dashboard), the committee's list of topics, and the tag widget
 that proposal (and report) pages load with htmx."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -118,6 +120,7 @@ def _widget(request, committee, kind, obj, *, error="", saved=False):
         "committee": committee, "kind": kind, "obj": obj, "current": current, "can_tag": can_tag,
         "current_ids": {t.pk for t in current}, "error": error, "saved": saved,
         "url": reverse("topics:tags", args=[committee.code, kind, obj.pk]),
+        "next": _return_url(request, request.GET.get("next", "") or _htmx_page(request), committee, kind, obj),
     }
     if can_tag:
         context["choices"] = Topic.objects.filter(committee=committee, is_active=True)
@@ -125,19 +128,40 @@ def _widget(request, committee, kind, obj, *, error="", saved=False):
     return render(request, "topics/_tags.html", context)
 
 
+def _safe(request, url):
+    """``url`` when it stays on this site (no other host or scheme), else ""."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return ""
+
+
+def _htmx_page(request):
+    """The page that loaded the widget over htmx (its ``HX-Current-URL``), as a path on this site, or ""."""
+    current = _safe(request, request.headers.get("HX-Current-URL", ""))
+    if not current:
+        return ""
+    parts = urlsplit(current)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _return_url(request, candidate, committee, kind, obj):
+    """Where a plain (no JavaScript) save returns: ``candidate`` when safe, else the object's page for
+    ``committee`` (a report's copy at that level), else the topics page."""
+    return (_safe(request, candidate) or targets.target(kind).url(committee, obj)
+            or reverse("topics:index", args=[committee.code]))
+
+
 def _back(request, committee, kind, obj):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return targets.target(kind).url(committee, obj) or reverse("topics:index", args=[committee.code])
+    return _return_url(request, request.POST.get("next", ""), committee, kind, obj)
 
 
 @login_required
 def tags(request, committee, kind, object_id):
     """The tag widget of one object (GET), and setting its tags (POST ``topics``, repeated).
 
-    htmx gets the widget back (with the error, if any); a plain form post is redirected to the object's page.
+    htmx gets the widget back (with the error, if any); a plain form post is redirected to the page it came from
+    (the form's ``next``, kept only when it is on this site) or else to the object's page for the committee.
     """
     committee = get_committee_for(request, committee, "topics.view_topics")
     obj = targets.visible_object(request.user, committee, kind, object_id)

@@ -13,11 +13,12 @@ import difflib
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
+from xieshang.core import attachments
 from xieshang.opinions import actions
 from xieshang.opinions import models as m
 from xieshang.org import roles
@@ -25,7 +26,7 @@ from xieshang.org.models import Committee, Department, Informant, Member
 
 from .. import opinion_schemas as o
 from .. import schemas as s
-from ..access import PageQuery, paginate, require
+from ..access import PageQuery, paginate, require, rows_in_order
 
 router = Router(tags=["社情民意"])
 
@@ -110,21 +111,10 @@ def _chain_below(copy):
     return ids
 
 
-def _in_order(queryset, ids, field):
-    """The rows of ``queryset`` with ``ids`` (repeats dropped), in the order given; an id it does not hold is a
-    422 on ``field`` naming every such id."""
-    ids = list(dict.fromkeys(ids))
-    found = {row.pk: row for row in queryset.filter(pk__in=ids)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise ValidationError({field: _("所选项不存在或不属于本政协组织：%(ids)s") % {
-            "ids": ", ".join(str(i) for i in missing)}})
-    return [found[i] for i in ids]
-
-
 def _departments(copy, ids, field):
     """Departments ``ids`` of the copy's committee or a committee below it in the chain, in the order given."""
-    return _in_order(Department.objects.filter(committee_id__in=_chain_below(copy)), ids, field)
+    return rows_in_order(Department.objects.filter(committee_id__in=_chain_below(copy)), ids, field,
+                         drop_repeats=True)
 
 
 def _of_committee(model, pk, committee, field):
@@ -386,12 +376,7 @@ def add_attachment(request, report_id: int, file: File[UploadedFile]):
 def download_attachment(request, report_id: int, attachment_id: int):
     """The file itself, for those who see the report or one of its copies (never from a public media URL)."""
     item = _attachment(_report(request, report_id), attachment_id)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=item.name,
-                        content_type=item.content_type or "application/octet-stream")
+    return attachments.download(item, content_type=item.content_type or "application/octet-stream")
 
 
 @router.delete("/opinions/reports/{report_id}/attachments/{attachment_id}", response={204: None, **ERRORS},
@@ -657,7 +642,8 @@ def add_bulletin_entry(request, issue_id: int, payload: o.BulletinEntryIn):
     """``single``: exactly one copy; ``comprehensive``: two or more, with a title and a body. The copies must
     be signed off (or adopted) at the issue's committee."""
     issue = _bulletin(request, issue_id)
-    copies = _in_order(m.ReportCopy.objects.filter(committee=issue.committee), payload.copies, "copies")
+    copies = rows_in_order(m.ReportCopy.objects.filter(committee=issue.committee), payload.copies, "copies",
+                           drop_repeats=True)
     entry = actions.do_add_bulletin_entry(issue, copies, kind=payload.kind, title=payload.title,
                                           body=payload.body, actor=request.auth)
     return 201, _entry_out(entry)

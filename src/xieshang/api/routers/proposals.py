@@ -22,10 +22,19 @@ from xieshang.org.models import Department, Member, Session, SpecialCommittee
 from xieshang.proposals import actions
 from xieshang.proposals import rules as proposal_rules
 from xieshang.proposals.exports import RegisterFilters, filter_register
-from xieshang.proposals.models import Assignment, Attachment, Proposal, Proposer, Rating, Reply
+from xieshang.proposals.models import (
+    Assignment,
+    Attachment,
+    Proposal,
+    Proposer,
+    Rating,
+    Reply,
+    SupervisionEvent,
+    SupervisionTask,
+)
 
 from .. import schemas as s
-from ..access import PageQuery, committee_for, paginate
+from ..access import PageQuery, committee_for, paginate, rows_in_order
 
 router = Router(tags=["提案"])
 
@@ -291,6 +300,27 @@ class KeyIn(s.Input):
     year: Optional[int] = None
 
 
+class SupervisionEventIn(s.Input):
+    kind: Literal["visit", "meeting", "other"] = Field(description="视察调研 visit / 座谈协商 meeting / 其他 other")
+    date: datetime.date = Field(description="活动日期，不能晚于今天")
+    place: str = ""
+    participants: str = ""
+    leaders_present: str = ""
+    summary: str
+
+
+class SupervisionEventOut(Schema):
+    id: int
+    kind: str
+    date: datetime.date
+    place: str
+    participants: str
+    leaders_present: str
+    summary: str
+    recorded_by: Optional[str] = None
+    recorded_at: datetime.datetime
+
+
 class ExcellentIn(s.Input):
     excellent: bool = True
     year: Optional[int] = None
@@ -345,14 +375,7 @@ def _reply(request, pk):
 
 def _rows(model, committee, ids, field):
     """Rows of ``model`` with ``ids`` in ``committee``, in the order given; a foreign or unknown id is a 422."""
-    ids = list(ids)
-    queryset = model.objects.filter(committee=committee, pk__in=ids)
-    found = {row.pk: row for row in queryset}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise ValidationError({field: _("所选项不存在或不属于本政协组织：%(ids)s") % {
-            "ids": ", ".join(str(i) for i in missing)}})
-    return [found[i] for i in ids]
+    return rows_in_order(model.objects.filter(committee=committee), ids, field)
 
 
 # ------------------------------------------------------------------------------------------------ output
@@ -743,6 +766,49 @@ def select_key(request, proposal_id: int, payload: KeyIn):
     actions.do_select_key_proposal(proposal, leader_name=payload.leader_name, special_committee=special,
                                    year=payload.year, actor=request.auth)
     return _detail(request, proposal)
+
+
+def _oversight(request, proposal_id):
+    """The oversight task of a key proposal the caller may see (404 for anything else)."""
+    proposal = _proposal(request, proposal_id)
+    task = SupervisionTask.objects.filter(proposal=proposal).select_related("proposal__committee").first()
+    if task is None or not proposal.is_key:
+        raise Http404
+    return task
+
+
+def _event_out(event):
+    user = event.recorded_by
+    return {"id": event.pk, "kind": event.kind, "date": event.date, "place": event.place,
+            "participants": event.participants, "leaders_present": event.leaders_present,
+            "summary": event.summary, "recorded_by": (user.get_full_name() or user.get_username()) if user else None,
+            "recorded_at": event.recorded_at}
+
+
+@router.get("/proposals/{proposal_id}/oversight/events", response={200: list[SupervisionEventOut], **ERRORS},
+            summary="督办活动列表")
+def list_supervision_events(request, proposal_id: int):
+    task = _oversight(request, proposal_id)
+    return [_event_out(e) for e in task.events.select_related("recorded_by")]
+
+
+@router.post("/proposals/{proposal_id}/oversight/events", response={201: SupervisionEventOut, **ERRORS},
+             summary="记录督办活动")
+def add_supervision_event(request, proposal_id: int, payload: SupervisionEventIn):
+    task = _oversight(request, proposal_id)
+    event = actions.do_record_supervision_event(task, payload.model_dump(), actor=request.auth)
+    return 201, _event_out(event)
+
+
+@router.delete("/proposals/{proposal_id}/oversight/events/{event_id}", response={204: None, **ERRORS},
+               summary="删除督办活动")
+def remove_supervision_event(request, proposal_id: int, event_id: int):
+    task = _oversight(request, proposal_id)
+    event = SupervisionEvent.objects.filter(task=task, pk=event_id).select_related("task__proposal").first()
+    if event is None:
+        raise Http404
+    actions.do_remove_supervision_event(event, actor=request.auth)
+    return 204, None
 
 
 @router.post("/proposals/{proposal_id}/excellent", response={200: ProposalOut, **ERRORS}, summary="评为优秀提案")

@@ -5,12 +5,11 @@ import datetime
 import pytest
 
 from xieshang.core import periodic
-from xieshang.core.models import Notification
+from xieshang.core.models import Notification, ReminderLog
 from xieshang.opinions import actions, reminders
 from xieshang.opinions.models import FollowUp, FollowUpStatus
 from xieshang.opinions.testing import signed_copy
 from xieshang.org.models import CommitteeSetting, DepartmentStaff
-from xieshang.proposals.models import ReminderLog
 
 D = datetime.date.fromisoformat
 

@@ -76,6 +76,17 @@ def test_it_refuses_an_oversized_attachment(world, media):
     assert counts() == before
 
 
+def test_it_refuses_an_empty_attachment(world, media):
+    proposal = world.flow.draft()
+    before = counts()
+    upload = SimpleUploadedFile("空白.pdf", b"", content_type="application/pdf")
+    with pytest.raises(ValidationError, match="空文件") as exc:
+        actions.do_add_attachment(proposal, upload, actor=world.member)
+    assert "file" in exc.value.message_dict
+    assert counts() == before
+    assert not any(media.rglob("*.pdf"))
+
+
 def test_an_allowed_attachment_is_stored_with_its_metadata(world, media):
     proposal = world.flow.draft()
     upload = SimpleUploadedFile("调研报告.PDF", b"%PDF-1.4 test", content_type="application/pdf")

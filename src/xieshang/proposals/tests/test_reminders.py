@@ -6,10 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from xieshang.core import periodic
-from xieshang.core.models import Notification
+from xieshang.core.models import Notification, ReminderLog
 from xieshang.org import actions as org_actions
 from xieshang.proposals import actions, reminders
-from xieshang.proposals.models import Assignment, Proposer, ReminderLog, Reply
+from xieshang.proposals.models import Assignment, Proposer, Reply
 
 D = datetime.date.fromisoformat
 

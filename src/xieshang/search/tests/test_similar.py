@@ -95,3 +95,46 @@ def test_the_draft_form_and_the_detail_page_load_the_similar_items_panels(past, 
     login(client, past.proposal_staff)
     detail = client.get(reverse("proposals:detail", args=["district", past.school.pk])).content.decode()
     assert reverse("search:proposal_panel", args=["district", past.school.pk]) in detail
+
+
+def test_the_vector_length_is_stored_at_index_time_and_the_score_is_the_cosine(past):
+    from xieshang.search.models import SearchEntry
+
+    entry = SearchEntry.objects.get(kind="proposal", object_id=past.lift.pk)
+    words = set(entry.terms.split())
+    assert words and entry.norm == pytest.approx(similar.terms_norm(words))
+    title, body = "关于老旧小区加装电梯的建议", "加装电梯资金分摊难,居民意见协调困难。"
+    match = next(m for m in similar.similar(past.proposal_staff, past.district.pk, title, body)
+                 if m.entry.pk == entry.pk)
+    q_words = similar.text_words(similar.normalize.normalize(title + " " + body))
+    expected, shared = similar.cosine(q_words, words)
+    assert match.body_score == pytest.approx(expected)
+    assert match.shared_terms == shared[:6]
+
+
+def test_an_entry_indexed_before_the_stored_length_scores_the_same(past):
+    from xieshang.search.models import SearchEntry
+
+    title, body = "关于老旧小区加装电梯的建议", "加装电梯资金分摊难,居民意见协调困难。"
+    before = [(m.entry.pk, m.score) for m in similar.similar(past.proposal_staff, past.district.pk, title, body)]
+    assert before
+    SearchEntry.objects.update(norm=None)
+    after = [(m.entry.pk, m.score) for m in similar.similar(past.proposal_staff, past.district.pk, title, body)]
+    assert after == before
+
+
+def test_the_migration_fills_the_length_of_existing_entries(past):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from xieshang.search.models import SearchEntry
+
+    fill = importlib.import_module("xieshang.search.migrations.0005_entry_norm").fill_norms
+    stored = dict(SearchEntry.objects.values_list("pk", "norm"))
+    assert len(stored) >= 3 and all(v is not None for v in stored.values())
+    SearchEntry.objects.update(norm=None)
+    fill(apps, SimpleNamespace(connection=connection))  # the function uses the editor's connection only
+    assert dict(SearchEntry.objects.values_list("pk", "norm")) == pytest.approx(stored)
