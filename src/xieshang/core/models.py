@@ -173,3 +173,24 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.item} {self.stage} {self.sent_on}"
+
+
+class AttachmentBase(models.Model):
+    """A stored file's record, shared by every app's attachment model (which adds its owner and ``file``).
+
+    The checks and storage are in ``core.attachments``; subclasses set ``file`` with their own ``upload_to``.
+    """
+
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.name

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import AttachmentBase
 from xieshang.org import roles
 from xieshang.org.models import Committee, Department, Informant, LiaisonGroup, Member, Sector, SpecialCommittee
 
@@ -551,24 +552,14 @@ class BulletinEntry(models.Model):
         return self.issue.committee_id
 
 
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
     """A file attached to a report by its author."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("文件"), upload_to="opinions/%Y/%m/")
-    name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("类型"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AttachmentBase.Meta):
         ordering = ["report", "id"]
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
-
-    def __str__(self):
-        return self.name
 
     @property
     def audit_committee(self):
