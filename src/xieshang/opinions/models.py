@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.models import AttachmentBase
 from xieshang.org import roles
@@ -446,7 +447,7 @@ class ReportEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SUBMITTED = "submitted", _("报送")
+        SUBMITTED = "submitted", pgettext_lazy("count", "报送")
         ADOPTED = "adopted", _("采用")
         INSTRUCTED = "instructed", _("批示")
 

@@ -39,6 +39,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from xieshang.org import rules as org_rules
 from xieshang.org.models import Committee, Informant, LiaisonGroup, Member, Sector
@@ -400,7 +401,7 @@ class Figures:
                              "urls": [r["submitted_url"] for r in self.author_kinds]},
             "sectors": series(self.sectors, "submitted", "adopted"),
             "members": series(self.members, "submitted", "adopted"),
-            "texts": {"submitted": str(_("报送")), "adopted": str(_("采用")), "instructed": str(_("批示"))},
+            "texts": {"submitted": str(pgettext("count", "报送")), "adopted": str(_("采用")), "instructed": str(_("批示"))},
         }
 
 

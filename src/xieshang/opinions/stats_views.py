@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
@@ -57,7 +58,7 @@ def _sheet(book, title, header, rows):
 
 
 def _table(book, title, first_header, rows, level_labels, extra_header=(), extra=lambda r: []):
-    header = [first_header, *extra_header, _("报送"), _("采用"), _("批示")]
+    header = [first_header, *extra_header, pgettext("count", "报送"), _("采用"), _("批示")]
     header += [_("%(level)s采用") % {"level": label} for label in level_labels]
     header += [_("%(level)s批示") % {"level": label} for label in level_labels]
     _sheet(book, title, header, [
