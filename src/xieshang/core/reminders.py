@@ -76,3 +76,52 @@ def claim(committee_id, item, due, stage, today):
     except IntegrityError:
         return False
     return True
+
+
+def send_owed(entries, *, today, kind, title, url, summary=None):
+    """Send what ``entries`` owe on ``today``; the one dispatch loop of every app's reminder job.
+
+    Each entry has ``committee_id``, ``item``, ``due`` and the recipients ``remind`` (before the due date),
+    ``overdue_to`` and ``escalate_to``. ``title(entry, stage)`` and ``url(entry)`` word the notice; ``kind`` is the
+    app's notification prefix (``"<kind>.reminder"`` / ``"<kind>.overdue"``). An escalation also sends the overdue
+    notice if that was never sent. A due date beyond the loaded calendar is counted in ``summary.skipped``, never
+    guessed. Returns the Summary.
+    """
+    from xieshang.core.notifications import notify
+    from xieshang.org import settings_registry  # core knows committees only through their settings
+
+    summary = summary or Summary()
+    cal = workdays.load()
+    rules = {}
+
+    def rules_of(committee_id):
+        if committee_id not in rules:
+            days = settings_registry.get(committee_id, REMINDER_DAYS) or []
+            rules[committee_id] = (sorted({int(n) for n in days}, reverse=True),
+                                   int(settings_registry.get(committee_id, ESCALATE_AFTER_DAYS)))
+        return rules[committee_id]
+
+    def send(entry, recipients, stage):
+        recipients = [u for u in recipients if u is not None]
+        if not recipients or not claim(entry.committee_id, entry.item, entry.due, stage, today):
+            return
+        notify(recipients, kind=f"{kind}.reminder" if stage.startswith("before:") else f"{kind}.overdue",
+               title=title(entry, stage), url=url(entry), committee_id=entry.committee_id)
+        summary.count(stage)
+
+    for entry in entries:
+        reminder_days, escalate_after = rules_of(entry.committee_id)
+        try:
+            stage = stage_on(entry.due, today, reminder_days, escalate_after, cal)
+        except workdays.BeyondCalendar:
+            summary.skipped += 1
+            continue
+        if stage is None:
+            continue
+        if stage.startswith("before:"):
+            send(entry, entry.remind, stage)
+        else:
+            send(entry, entry.overdue_to, "overdue")
+            if stage == "escalate":
+                send(entry, entry.escalate_to, "escalate")
+    return summary

@@ -30,10 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import audit, periodic, verbs
-from xieshang.core import calendar as workdays
-from xieshang.core.notifications import notify
-from xieshang.core.reminders import ESCALATE_AFTER_DAYS, REMINDER_DAYS, Summary, claim, stage_on
-from xieshang.org import settings_registry
+from xieshang.core.reminders import send_owed
 from xieshang.org.models import DepartmentStaff, RoleGrant
 
 from . import dates
@@ -106,14 +103,6 @@ def _title(entry, stage):
     return _("逾期上报：%(department)s对领导批示的社情民意信息《%(title)s》自 %(due)s 到期后仍未反馈") % values
 
 
-def _send(entry, recipients, stage, today, summary):
-    recipients = [u for u in recipients if u is not None]
-    if not recipients or not claim(entry.committee_id, entry.item, entry.due, stage, today):
-        return False
-    notify(recipients, kind="opinions.reminder" if stage.startswith("before:") else "opinions.overdue",
-           title=_title(entry, stage), url=_url(entry.follow_up), committee_id=entry.committee_id)
-    summary.count(stage)
-    return True
 
 
 @audit.action
@@ -123,36 +112,10 @@ def send_follow_up_reminders(today=None, *, actor=None):
     Safe to run any number of times a day (see the module docstring).
     """
     today = today or dates.today()
-    cal = workdays.load()
-    summary = Summary()
-    settings_cache = {}
-
-    def committee_settings(committee_id):
-        if committee_id not in settings_cache:
-            days = settings_registry.get(committee_id, REMINDER_DAYS) or []
-            settings_cache[committee_id] = (sorted({int(n) for n in days}, reverse=True),
-                                            int(settings_registry.get(committee_id, ESCALATE_AFTER_DAYS)))
-        return settings_cache[committee_id]
-
     follow_ups = list(FollowUp.objects.filter(status=FollowUpStatus.OPEN).select_related(
         "report", "department", "instruction__copy__committee").order_by("due_on", "pk"))
-    for entry in _open_dues(follow_ups):
-        reminder_days, escalate_after = committee_settings(entry.committee_id)
-        try:
-            stage = stage_on(entry.due, today, reminder_days, escalate_after, cal)
-        except workdays.BeyondCalendar:
-            summary.skipped += 1
-            continue
-        if stage is None:
-            continue
-        if stage.startswith("before:"):
-            _send(entry, entry.remind, stage, today, summary)
-        elif stage == "overdue":
-            _send(entry, entry.overdue_to, "overdue", today, summary)
-        else:
-            # An escalation also tells the department's leaders if the overdue notice was never sent.
-            _send(entry, entry.overdue_to, "overdue", today, summary)
-            _send(entry, entry.escalate_to, "escalate", today, summary)
+    summary = send_owed(_open_dues(follow_ups), today=today, kind="opinions",
+                        title=_title, url=lambda entry: _url(entry.follow_up))
     if summary.total:
         audit.record("opinions.reminders_sent", note=today.isoformat(),
                      changes={"reminders": summary.reminders, "overdue": summary.overdue,

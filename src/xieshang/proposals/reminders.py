@@ -33,9 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core import audit, periodic, verbs
 from xieshang.core import calendar as workdays
-from xieshang.core.notifications import notify
-from xieshang.core.reminders import ESCALATE_AFTER_DAYS, REMINDER_DAYS, Summary, claim, stage_on
-from xieshang.org import settings_registry
+from xieshang.core.reminders import send_owed
 from xieshang.org.models import DepartmentStaff, RoleGrant
 
 from . import dates
@@ -158,14 +156,6 @@ def _messages(entry, stage):
     return _("逾期上报：提案《%(title)s》的%(what)s自 %(due)s 到期后仍未完成") % values
 
 
-def _send(entry, recipients, stage, today, summary):
-    recipients = [u for u in recipients if u is not None]
-    if not recipients or not claim(entry.committee_id, entry.item, entry.due, stage, today):
-        return False
-    notify(recipients, kind="proposals.reminder" if stage.startswith("before:") else "proposals.overdue",
-           title=_messages(entry, stage), url=_url(entry.proposal), committee_id=entry.committee_id)
-    summary.count(stage)
-    return True
 
 
 @audit.action
@@ -175,39 +165,10 @@ def send_due_reminders(today=None, *, actor=None):
     Safe to run any number of times a day (see the module docstring).
     """
     today = today or dates.today()
-    cal = workdays.load()
     people = _People()
-    settings_cache = {}
-    summary = Summary()
-
-    def committee_settings(committee_id):
-        if committee_id not in settings_cache:
-            days = settings_registry.get(committee_id, REMINDER_DAYS) or []
-            settings_cache[committee_id] = (
-                sorted({int(n) for n in days}, reverse=True),
-                int(settings_registry.get(committee_id, ESCALATE_AFTER_DAYS)),
-            )
-        return settings_cache[committee_id]
-
     entries = [*_open_assignment_dues(people), *_cosign_dues(), *_rating_dues(people)]
-    for entry in entries:
-        reminder_days, escalate_after = committee_settings(entry.committee_id)
-        try:
-            stage = stage_on(entry.due, today, reminder_days, escalate_after, cal)
-        except workdays.BeyondCalendar:
-            summary.skipped += 1
-            continue
-        if stage is None:
-            continue
-        if stage.startswith("before:"):
-            _send(entry, entry.remind, stage, today, summary)
-        elif stage == "overdue":
-            _send(entry, entry.overdue_to, "overdue", today, summary)
-        else:
-            # An escalation also tells the department's leaders if the overdue notice was never sent.
-            _send(entry, entry.overdue_to, "overdue", today, summary)
-            if entry.escalate_to:
-                _send(entry, entry.escalate_to, "escalate", today, summary)
+    summary = send_owed(entries, today=today, kind="proposals",
+                        title=_messages, url=lambda entry: _url(entry.proposal))
     if summary.total:
         audit.record("proposals.reminders_sent", note=today.isoformat(),
                      changes={"reminders": summary.reminders, "overdue": summary.overdue,
