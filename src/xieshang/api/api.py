@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 from . import errors
 from .auth import session_auth, token_auth
 from .routers import audit, calendar, committees, departments, imports, me, members, opinions, proposals, roles
+from .routers import library as library_router
 from .routers import topics as topic_router
 
 
@@ -46,6 +47,7 @@ api.add_router("", me.router)
 api.add_router("", proposals.router)
 api.add_router("", opinions.router)
 api.add_router("", topic_router.router)
+api.add_router("", library_router.router)
 
 from xieshang.search.api import router as search_router  # noqa: E402  (search sits above the routers' apps)
 

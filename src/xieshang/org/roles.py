@@ -43,16 +43,19 @@ OFFICE_ROLES = frozenset({PROPOSAL_STAFF, INFO_EDITOR, INFO_SIGNER, OFFICE_ADMIN
 COMMITTEE_ROLES = frozenset(ALL_ROLES) - {INFORMANT}
 
 _CACHE_ATTR = "_xs_roles"
+_POSTS_ATTR = "_xs_department_posts"
+_DERIVED_ATTR = "_xs_derived"
 
 
 def _load(user):
-    """{committee_id or None: set(roles)} for one user, read once per user object."""
+    """{committee_id or None: set(roles)} for one user, read once per user object (with the department posts,
+    see :func:`department_ids`)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     from .models import DepartmentStaff, Informant, Member, RoleGrant
 
-    out = {}
+    out, department_posts = {}, set()
     if user.is_authenticated and user.is_active:
         for committee_id, role in RoleGrant.objects.filter(user=user).values_list("committee_id", "role"):
             out.setdefault(committee_id, set()).add(role)
@@ -61,18 +64,31 @@ def _load(user):
         for committee_id in Informant.objects.filter(user=user, is_active=True).values_list("committee_id", flat=True):
             out.setdefault(committee_id, set()).add(INFORMANT)
         posts = DepartmentStaff.objects.filter(user=user, department__is_active=True).values_list(
-            "department__committee_id", "tier"
+            "department_id", "department__committee_id", "tier"
         )
-        for committee_id, tier in posts:
+        for department_id, committee_id, tier in posts:
             out.setdefault(committee_id, set()).add(DEPT_LEADER if tier == "leader" else DEPT_HANDLER)
+            department_posts.add((department_id, tier))
+    setattr(user, _POSTS_ATTR, department_posts)
     setattr(user, _CACHE_ATTR, out)
     return out
 
 
 def forget(user):
-    """Drop the cached roles of ``user`` (after a grant changes in the same request)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the cached roles of ``user`` (after a grant changes in the same request), and what follows from them."""
+    for attr in (_CACHE_ATTR, _POSTS_ATTR, _DERIVED_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def derived(user):
+    """A dict kept on the user object for values computed from the roles (e.g. the committees where a permission
+    holds); dropped with the roles by :func:`forget`."""
+    cache = getattr(user, _DERIVED_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _DERIVED_ATTR, cache)
+    return cache
 
 
 def is_sysadmin(user):
@@ -105,10 +121,7 @@ def needs_second_factor(user):
 
 
 def department_ids(user, *, tier=None):
-    """Ids of the active departments where ``user`` is staff (optionally only at ``tier``)."""
-    from .models import DepartmentStaff
-
-    qs = DepartmentStaff.objects.filter(user=user, department__is_active=True)
-    if tier:
-        qs = qs.filter(tier=tier)
-    return set(qs.values_list("department_id", flat=True))
+    """Ids of the active departments where ``user`` is staff (optionally only at ``tier``), read with the roles."""
+    _load(user)
+    return {department_id for department_id, post_tier in getattr(user, _POSTS_ATTR)
+            if not tier or post_tier == tier}

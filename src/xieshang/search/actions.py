@@ -85,24 +85,26 @@ def do_sync_dictionary(committee, *, actor):
 @action
 def do_record_suggestion(committee, proposal_id, *, suggested, chosen, reasons=(), actor):
     """Record what staff did with a department suggestion: ``accepted`` when every chosen department was
-    suggested, ``overridden`` otherwise. ``suggested`` and ``chosen`` are Department rows of ``committee``."""
+    suggested, ``overridden`` otherwise. ``suggested`` and ``chosen`` are Department rows of ``committee``;
+    ``suggested`` in the order shown (best first), which is kept for top-1 accuracy."""
     from .models import SuggestionRecord
 
     _require(actor, "search.decide_suggestion", committee)
-    chosen = list(chosen)
+    suggested = list(dict.fromkeys(suggested))
+    chosen = list(dict.fromkeys(chosen))
     if not chosen:
         raise ValidationError({"chosen": _("请至少选择一个承办单位。")})
     if any(d.committee_id != committee.pk for d in [*suggested, *chosen]):
         raise ValidationError({"chosen": _("所选项不存在或不属于本政协组织。")})
-    suggested_ids = {d.pk for d in suggested}
-    decision = (SuggestionRecord.Decision.ACCEPTED if {d.pk for d in chosen} <= suggested_ids
+    suggested_ids = [d.pk for d in suggested]
+    decision = (SuggestionRecord.Decision.ACCEPTED if {d.pk for d in chosen} <= set(suggested_ids)
                 else SuggestionRecord.Decision.OVERRIDDEN)
     record = SuggestionRecord.objects.create(committee=committee, object_id=proposal_id, decision=decision,
-                                             reasons=list(reasons), decided_by=actor if getattr(actor, "pk", None)
-                                             else None)
+                                             suggested_order=suggested_ids, reasons=list(reasons),
+                                             decided_by=actor if getattr(actor, "pk", None) else None)
     record.suggested.set(suggested)
     record.chosen.set(chosen)
     audit.record("search.suggestion_decided", record, changes={
-        "proposal": proposal_id, "decision": decision, "suggested": sorted(suggested_ids),
+        "proposal": proposal_id, "decision": decision, "suggested": suggested_ids,
         "chosen": sorted(d.pk for d in chosen)})
     return record

@@ -59,3 +59,9 @@ class SearchForm(forms.Form):
             status=d.get("status") or "", category=d.get("category") or "", department_id=d.get("department"),
             sector_id=d.get("sector"),
         )
+
+
+class AccuracyForm(forms.Form):
+    """The year whose department-suggestion figures are shown (all years when empty)."""
+
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=1949, max_value=2999)

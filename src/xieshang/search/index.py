@@ -12,16 +12,21 @@ Reads: :func:`match` adds the full-text condition to a SearchEntry queryset.
 import contextlib
 import multiprocessing
 import threading
+import time
+from collections import Counter
 
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, transaction
 from django.utils import timezone
 
 from . import normalize, registry
-from .models import SearchEntry
+from .models import SearchEntry, TermCount
 
 BATCH = 2000
 DEFER_FULLTEXT_FROM = 20000  # a full rebuild of at least this many objects rebuilds the full-text index once
 MAX_BODY = 20000  # characters of normalised text kept for snippets and similarity
+TERM_MAX = 60  # TermCount.term's length; a longer "word" (a run of Latin letters) is not counted
 
 _pending = threading.local()
 
@@ -59,10 +64,17 @@ def reindex(kind, pk):
     provider = registry.get(kind)
     obj = provider.queryset().filter(pk=pk).first()
     doc = provider.document(obj) if obj is not None else None
-    if doc is None:
-        SearchEntry.objects.filter(kind=kind, object_id=pk).delete()
-        return None
-    entry, _created = SearchEntry.objects.update_or_create(kind=kind, object_id=pk, defaults=entry_values(doc))
+    values = entry_values(doc) if doc is not None else None
+    with transaction.atomic():
+        before = SearchEntry.objects.select_for_update().filter(kind=kind, object_id=pk).values_list(
+            "terms", flat=True).first()
+        if values is None:
+            SearchEntry.objects.filter(kind=kind, object_id=pk).delete()
+            entry = None
+        else:
+            entry, _created = SearchEntry.objects.update_or_create(kind=kind, object_id=pk, defaults=values)
+        old, new = set((before or "").split()), set(values["terms"].split() if values else ())
+        count_terms({**dict.fromkeys(new - old, 1), **dict.fromkeys(old - new, -1)})
     return entry
 
 
@@ -135,13 +147,16 @@ def bulk_index(kind, items, *, workers=1, batch=BATCH):
     """Write the entries of ``items``, an iterable of (object_id, Doc), in batches; returns how many.
 
     ``workers`` > 1 tokenises in that many forked processes (the database is written by this process only).
-    The entries must not exist yet (delete them first); call inside a transaction.
+    The entries must not exist yet (delete them first, with their term counts); call inside a transaction.
     """
     n = 0
+    counts = Counter()
 
     def flush(values):
         nonlocal n
         n += write_entries([(kind, object_id, v) for object_id, v in values])
+        for _object_id, v in values:
+            counts.update(v["terms"].split())
 
     if workers <= 1:
         values = []
@@ -151,6 +166,7 @@ def bulk_index(kind, items, *, workers=1, batch=BATCH):
                 flush(values)
                 values = []
         flush(values)
+        count_terms(counts)
         return n
     normalize._jieba()  # load jieba and the committee's dictionary before forking
     # ``items`` is consumed here, in this thread (it may read the database inside the open transaction); the
@@ -164,6 +180,7 @@ def bulk_index(kind, items, *, workers=1, batch=BATCH):
             pending = submitted
         if pending is not None:
             flush(pending.get())
+    count_terms(counts)
     return n
 
 
@@ -183,8 +200,8 @@ def fulltext_deferred():
     """Within the block, inserts and deletes do not maintain the full-text index; it is rebuilt on exit.
 
     SQLite: the FTS5 sync triggers are dropped and re-created, then ``rebuild`` re-reads the whole table.
-    PostgreSQL: the GIN index is dropped and built again (with a larger ``maintenance_work_mem``); the table is
-    locked for other writers and readers until the transaction ends, so use it for full rebuilds only.
+    PostgreSQL: the GIN index is dropped and built again (``maintenance_work_mem``: XS_SEARCH_BUILD_MEMORY); the
+    table is locked for other writers and readers until the transaction ends, so use it for full rebuilds only.
     Must run inside a transaction (both databases have transactional DDL), so a failure restores everything.
     """
     table = SearchEntry._meta.db_table
@@ -207,7 +224,8 @@ def fulltext_deferred():
                 # The rows' deferred foreign-key checks must run first (no index build with pending events).
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)",
+                               [settings.XS_SEARCH_BUILD_MEMORY])
                 cursor.execute(row[0])
             cursor.execute(f"ANALYZE {table}")
         else:
@@ -229,7 +247,11 @@ def rebuild(kinds=None, *, stdout=None, workers=1, defer=None):
     counts = {}
     with transaction.atomic():
         with fulltext_deferred() if defer else contextlib.nullcontext():
+            if not kinds:
+                TermCount.objects.all().delete()
             for provider in providers:
+                if kinds:
+                    uncount_entries(SearchEntry.objects.filter(kind=provider.kind))
                 SearchEntry.objects.filter(kind=provider.kind).delete()
                 docs = ((obj.pk, doc) for obj in provider.queryset().iterator(chunk_size=2000)
                         if (doc := provider.document(obj)) is not None)
@@ -242,18 +264,59 @@ def rebuild(kinds=None, *, stdout=None, workers=1, defer=None):
     return counts
 
 
-def match_query(tokens):
-    """The full-text query string for the database in use: every token must be present (AND)."""
+def count_terms(delta):
+    """Add ``delta`` ({word: change in the number of entries holding it}) to TermCount, one upsert statement;
+    words in a stable order, so concurrent updates lock the rows in the same order. A count never drops below
+    zero (an entry removed outside the index's functions, by a cascade, leaves its words counted: harmless, the
+    counts only choose which words to probe; ``search_rebuild`` recounts)."""
+    rows = sorted((term, change) for term, change in delta.items() if change and len(term) <= TERM_MAX)
+    if not rows:
+        return
+    table = TermCount._meta.db_table
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (term, entries) VALUES (%s, %s) ON CONFLICT (term) DO UPDATE "
+            f"SET entries = {greatest}({table}.entries + %s, 0)",
+            [(term, max(change, 0), change) for term, change in rows])
+
+
+def uncount_entries(queryset):
+    """Subtract the words of the entries of ``queryset`` from TermCount (before deleting them in bulk)."""
+    counts = Counter()
+    for terms in queryset.values_list("terms", flat=True).iterator(chunk_size=5000):
+        counts.update(terms.split())
+    count_terms({term: -n for term, n in counts.items()})
+
+
+def recount_terms(using="default"):
+    """Count again, from every entry, how many entries hold each word (TermCount); returns how many words."""
+    from django.db import connections
+
+    counts = Counter()
+    for terms in SearchEntry.objects.using(using).values_list("terms", flat=True).iterator(chunk_size=5000):
+        counts.update(terms.split())
+    rows = [(term, n) for term, n in counts.items() if len(term) <= TERM_MAX]
+    table = TermCount._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.executemany(f"INSERT INTO {table} (term, entries) VALUES (%s, %s)", rows)
+    return len(rows)
+
+
+def match_query(tokens, *, any_token=False):
+    """The full-text query string for the database in use: every token must be present (AND), or any of them."""
     if connection.vendor == "postgresql":
-        return " & ".join("'" + t.replace("'", "''").replace("\\", "\\\\") + "'" for t in tokens)
-    return " AND ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+        return (" | " if any_token else " & ").join(
+            "'" + t.replace("'", "''").replace("\\", "\\\\") + "'" for t in tokens)
+    return (" OR " if any_token else " AND ").join('"' + t.replace('"', '""') + '"' for t in tokens)
 
 
-def match(queryset, tokens):
-    """``queryset`` (of SearchEntry) narrowed to entries containing every token."""
+def match(queryset, tokens, *, any_token=False):
+    """``queryset`` (of SearchEntry) narrowed to entries containing every token (or any, ``any_token``)."""
     if not tokens:
         return queryset
-    q = match_query(tokens)
+    q = match_query(tokens, any_token=any_token)
     table = SearchEntry._meta.db_table
     if connection.vendor == "postgresql":
         return queryset.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[q])
@@ -266,15 +329,82 @@ def newest_matching_ids(queryset, tokens, limit):
 
     On SQLite the full-text table drives the query (its posting lists are read newest first and each
     posting is checked against the queryset's conditions), so the walk stops after ``limit`` hits however
-    many entries match; on PostgreSQL the GIN index gives the matches and the newest are kept (top-N sort).
+    many entries match. On PostgreSQL the GIN index gives the matches and the newest are kept (top-N sort),
+    unless the tokens are common (:func:`walk_is_cheaper`): then reading every match would cost more than
+    walking the entries newest first, see :func:`_newest_by_walk`.
     """
     if not tokens:
         return list(queryset.order_by("-id").values_list("id", flat=True)[:limit])
     q = match_query(tokens)
     table = SearchEntry._meta.db_table
     if connection.vendor == "postgresql":
+        if walk_is_cheaper(tokens, limit):
+            walked = _newest_by_walk(queryset, q, limit)
+            if walked is not None:
+                return walked
         qs = queryset.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[q]).order_by("-id")
     else:
         qs = queryset.extra(tables=["search_fts"], where=[f'search_fts.rowid = "{table}"."id"', "search_fts MATCH %s"],
                             params=[q], select={"fts_rowid": "search_fts.rowid"}).order_by("-fts_rowid")
     return list(qs.values_list("id", flat=True)[:limit])
+
+
+# PostgreSQL: walking the entries newest first (_newest_by_walk) reads about limit / (share · visible) rows, the
+# GIN index share · entries rows. Assumed here: the user sees one entry in WALK_VISIBLE (a member of one
+# committee among twenty), so the walk is chosen when share² · entries ≥ limit · WALK_VISIBLE.
+WALK_VISIBLE = 20
+STATS_SECONDS = 600
+_stats = {"at": None, "key": None, "shares": {}, "entries": 0}
+
+
+def _lexeme_stats():
+    """({lexeme: share of entries holding it} for the most common lexemes ANALYZE keeps for ``tsv``, estimated
+    number of entries), read from PostgreSQL's statistics at most every STATS_SECONDS."""
+    key = connection.settings_dict["NAME"]
+    now = time.monotonic()
+    if _stats["key"] != key or _stats["at"] is None or now - _stats["at"] > STATS_SECONDS:
+        table = SearchEntry._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                           "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'tsv'", [table])
+            row = cursor.fetchone()
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+            entries = cursor.fetchone()[0]
+        _stats.update(at=now, key=key, shares=dict(zip(row[0], row[1])) if row and row[0] else {},
+                      entries=max(entries, 0))
+    return _stats["shares"], _stats["entries"]
+
+
+def walk_is_cheaper(tokens, limit):
+    """PostgreSQL: whether the newest ``limit`` matches of ``tokens`` are found faster by walking the entries
+    newest first than through the GIN index, estimated from the share of entries holding every token
+    (independent tokens; a token missing from the statistics is rare, share 0)."""
+    shares, entries = _lexeme_stats()
+    share = 1.0
+    for token in tokens:
+        share *= shares.get(token, 0.0)
+    return share * share * entries >= limit * WALK_VISIBLE
+
+
+def _newest_by_walk(queryset, q, limit):
+    """PostgreSQL, common tokens: the newest ``limit`` matching ids by walking the primary key backwards, the
+    queryset's conditions tested before the token match (``CASE``), so that an entry the user may not see never
+    has its (large, out-of-line) ``tsv`` read. The way FTS5 drives the query on SQLite, from the other side.
+    None when the conditions cannot be lifted out of the queryset (they involve a join).
+    """
+    table = SearchEntry._meta.db_table
+    query = queryset.query
+    if any(count for alias, count in query.alias_refcount.items() if alias != query.base_table):
+        return None
+    try:
+        where, params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return []
+    except FullResultSet:
+        where, params = "", []
+    match = f'"{table}"."tsv" @@ %s::tsquery'
+    condition = f"CASE WHEN {where} THEN {match} ELSE false END" if where else match
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "{table}"."id" FROM "{table}" WHERE {condition} ORDER BY "{table}"."id" DESC '
+                       f"LIMIT %s", [*params, q, limit])
+        return [pk for (pk,) in cursor.fetchall()]

@@ -9,11 +9,11 @@ Score of a candidate for a text (title + body), both in 0–1:
   words (3+ characters, or 2 characters known to jieba's dictionary).
 
 ``score = 0.6 · title + 0.4 · body`` when both texts have a body, the title similarity alone otherwise.
-Candidates come from the index (the posting lists of the text's highest-IDF words, or title bigrams, ranked
-by the IDF they share; see :func:`_candidates`) and are always filtered by what the user may see. Each
-entry's words and the length of their IDF vector are stored at index time (``SearchEntry.terms``,
-``SearchEntry.norm``), so scoring a candidate sums over the shared words only. Department suggestions are a
-nearest-neighbour vote over similar filed proposals, backed off to the department kind
+Candidates come from the index (the posting lists of the text's words that the fewest entries hold, or title
+bigrams, ranked by the IDF they share; see :func:`probe_words`, :func:`_candidates`) and are always filtered by
+what the user may see. Each entry's words and the length of their IDF vector are stored at index time
+(``SearchEntry.terms``, ``SearchEntry.norm``), so scoring a candidate sums over the shared words only. Department
+suggestions are a nearest-neighbour vote over similar filed proposals, backed off to the department kind
 (docs/adr/0006-search.md).
 """
 
@@ -25,13 +25,13 @@ from itertools import repeat
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from . import normalize
-from .models import SearchEntry
+from . import index, normalize
+from .models import SearchEntry, TermCount
 from .query import visible_q
 
 BOILERPLATE = re.compile(r"关于|的建议|建议|的提案|提案|的意见|意见|的问题|问题|进一步|加强|加快|推进|完善")
 CANDIDATES = 150  # best-ranked candidates read and scored (see docs/benchmarks.md, Search)
-PER_TERM = 2000  # entries read per probe word
+MAX_MATCHES = 4000  # entries holding a probe word read per check, newest first
 PROBE_WORDS = 8
 SIMILAR_KINDS = ("proposal", "opinion")
 FILED = ("filed", "assigned", "in_progress", "replied", "rehandle", "archived")
@@ -129,46 +129,38 @@ class Match:
         return round(self.score * 100)
 
 
-_TERM = object()  # placeholder for the probe word in the compiled candidate query
+def probe_words(words):
+    """The PROBE_WORDS of ``words`` that the fewest entries hold (at least one), the rarer by IDF first on a tie.
+
+    A general-corpus IDF alone is not enough: a word rare in general writing can be a character pair common
+    across word boundaries (天安 in 天安门, 石首 in 基石首先), whose posting list is long.
+    """
+    counts = dict(TermCount.objects.filter(term__in=words).values_list("term", "entries"))
+    held = [w for w in words if counts.get(w, 0) > 0]
+    return sorted(held, key=lambda w: (counts[w], -idf(w), w))[:PROBE_WORDS]
 
 
-def _probe_query(user, committee_id, kinds):
-    """The SQL (and params, one of them ``_TERM``) of "ids of the visible entries of ``kinds`` in the committee
-    holding one word, newest first, at most PER_TERM": compiled once per check, run once per probe word. Each
-    run reads one posting list of the full-text index; no ranking function is evaluated."""
-    table = SearchEntry._meta.db_table
-    qs = SearchEntry.objects.filter(visible_q(user), committee_id=committee_id, kind__in=kinds)
-    if connection.vendor == "postgresql":
-        qs = qs.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[_TERM])
-    else:
-        qs = qs.extra(where=[f'"{table}"."id" IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)'],
-                      params=[_TERM])
-    return qs.order_by("-id").values_list("id", flat=True)[:PER_TERM].query.sql_with_params()
-
-
-def _candidates(user, committee_id, probe, kinds, exclude):
+def _candidates(user, committee_id, probe, kinds, exclude, *, probes_are_words=True):
     """Up to CANDIDATES visible entries of ``kinds`` in the committee sharing the most (IDF-weighted) probe words.
 
-    Each probe word's posting list is read on its own (cheap for the rare words probed), the entries are
-    ranked in Python by the summed IDF of the probe words they hold, and only the best are read. The same on
-    both databases.
+    One query reads the entries holding any probe word (the union of their posting lists, newest first, at most
+    MAX_MATCHES) with their words; they are ranked in Python by the summed IDF of the probe words they hold, and
+    only the best are read whole. A probe word is in an entry's tokens exactly when it is in its ``terms`` (both
+    hold the dictionary words of the text), so the words tell which probes matched; probes that are not words
+    (title bigrams, ``probes_are_words`` false) are looked up in the tokens. The same on both databases.
     """
-    sql, params = _probe_query(user, committee_id, kinds)
-    slot = next(i for i, p in enumerate(params) if p is _TERM)
-    weight = {}
-    with connection.cursor() as cursor:
-        for term in probe:
-            if connection.vendor == "postgresql":
-                q = "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
-            else:
-                q = '"' + term.replace('"', '""') + '"'
-            cursor.execute(sql, [*params[:slot], q, *params[slot + 1 :]])
-            w = idf(term)
-            for (pk,) in cursor.fetchall():
-                weight[pk] = weight.get(pk, 0.0) + w
+    qs = index.match(SearchEntry.objects.filter(visible_q(user), committee_id=committee_id, kind__in=kinds), probe,
+                     any_token=True)
     if exclude:
-        for pk in SearchEntry.objects.filter(kind=exclude[0], object_id=exclude[1]).values_list("id", flat=True):
-            weight.pop(pk, None)
+        qs = qs.exclude(kind=exclude[0], object_id=exclude[1])
+    weights = {term: idf(term) for term in probe}
+    held = weights.keys()
+    weight = {}
+    column = "terms" if probes_are_words else "tokens"
+    for pk, terms in qs.order_by("-id").values_list("id", column)[:MAX_MATCHES]:
+        shared = held & set(terms.split())
+        if shared:
+            weight[pk] = math.fsum(weights[t] for t in shared)
     best = sorted(weight, key=lambda pk: (-weight[pk], -pk))[:CANDIDATES]
     if not best:
         return []
@@ -185,16 +177,16 @@ def similar(user, committee_id, title, body="", *, kinds=SIMILAR_KINDS, exclude=
     norm_body = normalize.normalize(body or "")
     q_bigrams = title_bigrams(norm_title)
     q_words = text_words(norm_title + " " + norm_body)
-    # Probe with the rarest words only (title words are among them): common tokens would make the candidate
-    # query scan a large share of the index. Title bigrams stand in when the text has no content word.
-    probe = sorted(q_words, key=idf, reverse=True)[:PROBE_WORDS] or sorted(q_bigrams)[:PROBE_WORDS]
+    # Probe with the words fewest entries hold (TermCount: each probe reads that word's posting list); a word no
+    # entry holds finds nothing. Title bigrams stand in when the text has no content word.
+    probe = probe_words(q_words) if q_words else sorted(q_bigrams)[:PROBE_WORDS]
     if not probe:
         return []
     table, default = idf2_table()
     q_norm = terms_norm(q_words)
     with_body = bool(norm_body)
     out = []
-    for entry in _candidates(user, committee_id, probe, kinds, exclude):
+    for entry in _candidates(user, committee_id, probe, kinds, exclude, probes_are_words=bool(q_words)):
         t_score = title_similarity(q_bigrams, title_bigrams(entry.norm_title))
         b_score, shared = 0.0, ()
         if q_norm:

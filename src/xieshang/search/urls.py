@@ -12,4 +12,5 @@ urlpatterns = [
     path("c/<slug:committee>/similar/", views.similar_panel, name="similar"),
     path("c/<slug:committee>/proposals/<int:pk>/panel/", views.proposal_panel, name="proposal_panel"),
     path("c/<slug:committee>/proposals/<int:pk>/suggestion/", views.suggestion_decide, name="suggestion_decide"),
+    path("c/<slug:committee>/suggestions/accuracy/", views.suggestion_accuracy, name="suggestion_accuracy"),
 ]

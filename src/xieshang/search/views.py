@@ -1,4 +1,8 @@
-"""Search pages: the search box, the committee's dictionary, the similar-items panel."""
+"""Search pages: the search box, the committee's dictionary, the similar-items panel, suggestion accuracy.
+
+The helpers that decide what a similar-items check or a department suggestion shows (threshold, committee,
+proposal, rows) are shared with the API (:mod:`xieshang.search.api`), so both answer alike.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,8 +18,8 @@ from xieshang.org.models import Committee
 from xieshang.org.views import get_committee_for
 
 from . import actions, query, similar
-from .forms import SearchForm
-from .models import DictionaryTerm
+from .forms import AccuracyForm, SearchForm
+from .models import DictionaryTerm, SuggestionRecord
 
 PAGE_SIZE = 20
 
@@ -53,6 +57,7 @@ def dictionary_view(request, committee):
             return redirect("search:dictionary", committee.code)
     return render(request, "search/dictionary.html", {
         "committee": committee, "terms": terms, "error": error, "word": request.POST.get("word", ""),
+        "can_decide": request.user.has_perm("search.decide_suggestion", committee),
     }, status=422 if error else 200)
 
 
@@ -75,18 +80,33 @@ def dictionary_sync(request, committee):
     return redirect("search:dictionary", committee.code)
 
 
-def _threshold(committee):
+def similar_threshold(committee):
+    """The committee's setting ``search.similar_threshold`` as a score (0–1): weaker matches are not shown."""
     from xieshang.org import settings_registry
 
     return settings_registry.get(committee, "search.similar_threshold") / 100.0
 
 
+def may_check_similar(user, committee):
+    """Similar items of a committee are checked by its members and staff, and by whoever may report there (an
+    informant writing a 社情民意 report is not a member)."""
+    return user.has_perm("org.view_committee", committee) or user.has_perm("opinions.add_report", committee)
+
+
+def similar_matches(user, committee, title, body, *, exclude=None, kinds=similar.SIMILAR_KINDS, limit=10):
+    """The similar items shown for (title, body): at or above the committee's threshold, filtered by what
+    ``user`` may see; none for an empty text."""
+    if not ((title or "").strip() or (body or "").strip()):
+        return []
+    return similar.similar(user, committee.pk, title, body, kinds=kinds, exclude=exclude,
+                           threshold=similar_threshold(committee), limit=limit)
+
+
 def _panel_committee(request, code):
-    """The committee of a similar-items request: its members and staff, and whoever may report there (an
-    informant writing a 社情民意 report is not a member); 403 otherwise, 404 for an unknown code."""
+    """The committee of a similar-items request (:func:`may_check_similar`); 403 otherwise, 404 for an
+    unknown code."""
     committee = get_object_or_404(Committee, code=code)
-    user = request.user
-    if not (user.has_perm("org.view_committee", committee) or user.has_perm("opinions.add_report", committee)):
+    if not may_check_similar(request.user, committee):
         raise PermissionDenied
     return committee
 
@@ -151,15 +171,13 @@ def similar_panel(request, committee):
         exclude = _parse_exclude(request.GET.get("exclude", ""))
         if exclude is None and subject == "opinion":
             exclude = _own_copy_exclude(request, committee, request.GET.get("report", ""))
-    matches = []
-    if title.strip() or body.strip():
-        matches = similar.similar(request.user, committee.pk, title, body, threshold=_threshold(committee),
-                                  exclude=exclude)
-    return render(request, "search/_similar.html", {"committee": committee, "matches": _rows(matches),
+    matches = similar_matches(request.user, committee, title, body, exclude=exclude)
+    return render(request, "search/_similar.html", {"committee": committee, "matches": match_rows(matches),
                                                     "subject": subject})
 
 
-def _rows(matches):
+def match_rows(matches):
+    """Each match with its item's ``url`` and ``kind_label`` (from the kind's provider)."""
     from . import registry
 
     return [{"match": m, "url": registry.get(m.entry.kind).url(m.entry) if registry.get(m.entry.kind) else "",
@@ -167,17 +185,37 @@ def _rows(matches):
             for m in matches]
 
 
-def _proposal_for(request, committee, pk):
+def visible_proposal(user, committee, pk):
+    """The committee's proposal ``pk`` if ``user`` may see it; 404 otherwise."""
     from xieshang.proposals.models import Proposal
 
-    proposal = Proposal.objects.visible_to(request.user).filter(committee=committee, pk=pk).first()
+    proposal = Proposal.objects.visible_to(user).filter(committee=committee, pk=pk).first()
     if proposal is None:
         raise Http404
     return proposal
 
 
-def _body(proposal):
+def _proposal_for(request, committee, pk):
+    return visible_proposal(request.user, committee, pk)
+
+
+def proposal_text(proposal):
+    """The body a proposal is compared by: its situation, analysis and suggestion."""
     return "\n".join(p for p in (proposal.situation, proposal.analysis, proposal.suggestion) if p)
+
+
+def department_suggestions(user, committee, proposal):
+    """The departments suggested for ``proposal`` (best first), from its similar filed neighbours."""
+    return similar.suggest_departments(user, committee.pk, proposal.title, proposal_text(proposal),
+                                       exclude=("proposal", proposal.pk))
+
+
+def departments_in_order(committee, ids):
+    """The committee's departments with ``ids``, in the order given, once each; other ids are dropped."""
+    from xieshang.org.models import Department
+
+    found = Department.objects.filter(committee=committee).in_bulk(ids)
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
 
 @login_required
@@ -185,16 +223,15 @@ def proposal_panel(request, committee, pk):
     """Similar items and (for proposal staff) department suggestions for one proposal, as a partial."""
     committee = get_committee_for(request, committee, "org.view_committee")
     proposal = _proposal_for(request, committee, pk)
-    matches = similar.similar(request.user, committee.pk, proposal.title, _body(proposal),
-                              threshold=_threshold(committee), exclude=("proposal", proposal.pk))
+    matches = similar_matches(request.user, committee, proposal.title, proposal_text(proposal),
+                              exclude=("proposal", proposal.pk))
     suggestions = []
     can_decide = request.user.has_perm("search.decide_suggestion", committee)
     if can_decide:
-        suggestions = similar.suggest_departments(request.user, committee.pk, proposal.title, _body(proposal),
-                                                  exclude=("proposal", proposal.pk))
+        suggestions = department_suggestions(request.user, committee, proposal)
     from xieshang.org.models import Department
 
-    rows = _rows(matches)
+    rows = match_rows(matches)
     can_merge = _may_merge(request.user, proposal)
     if can_merge:
         _add_merge_targets(proposal, rows)
@@ -239,17 +276,16 @@ def _add_merge_targets(proposal, rows):
 @login_required
 @require_POST
 def suggestion_decide(request, committee, pk):
-    """Record the departments staff chose against the suggestion shown (accepted or overridden)."""
-    from xieshang.org.models import Department
-
+    """Record the departments staff chose against the suggestion shown (accepted or overridden); the
+    suggested departments are kept in the order posted (the order shown)."""
     committee = get_committee_for(request, committee, "search.decide_suggestion")
     proposal = _proposal_for(request, committee, pk)
 
     def ids(name):
         return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
 
-    suggested = list(Department.objects.filter(committee=committee, pk__in=ids("suggested")))
-    chosen = list(Department.objects.filter(committee=committee, pk__in=ids("chosen")))
+    suggested = departments_in_order(committee, ids("suggested"))
+    chosen = departments_in_order(committee, ids("chosen"))
     try:
         actions.do_record_suggestion(committee, proposal.pk, suggested=suggested, chosen=chosen,
                                      reasons=request.POST.getlist("reason")[:10], actor=request.user)
@@ -260,3 +296,40 @@ def suggestion_decide(request, committee, pk):
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect("search:search")
+
+
+LATEST_OVERRIDDEN = 20
+
+
+def accuracy_report(user, committee, year=None):
+    """How the committee's department suggestions fared: ``overall`` and ``years`` (AccuracyFigures),
+    ``figures`` for ``year`` (or overall), and the latest overridden decisions of that scope as rows (record,
+    its proposal if ``user`` may see it, suggested departments in the order shown, chosen ones)."""
+    from xieshang.proposals.models import Proposal
+
+    from .models import AccuracyFigures
+
+    records = SuggestionRecord.objects.filter(committee=committee)
+    overall, years = records.accuracy()
+    figures = overall if year is None else years.get(year) or AccuracyFigures(year=year)
+    scope = records if year is None else records.in_year(year)
+    latest = list(scope.filter(decision=SuggestionRecord.Decision.OVERRIDDEN).select_related("decided_by")
+                  .prefetch_related("suggested", "chosen")[:LATEST_OVERRIDDEN])
+    proposals = Proposal.objects.visible_to(user).filter(
+        committee=committee, pk__in=[r.object_id for r in latest]).in_bulk()
+    rows = [{"record": r, "proposal": proposals.get(r.object_id), "suggested": r.suggested_in_order(),
+             "chosen": sorted(r.chosen.all(), key=lambda d: d.name)} for r in latest]
+    return {"year": year, "overall": overall, "years": years, "figures": figures, "overridden": rows}
+
+
+@login_required
+def suggestion_accuracy(request, committee):
+    """The proposal office's view of how often department suggestions were right, per year and overall."""
+    committee = get_committee_for(request, committee, "search.decide_suggestion")
+    form = AccuracyForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
+    report = accuracy_report(request.user, committee, year)
+    return render(request, "search/accuracy.html", {
+        "committee": committee, "form": form, **report,
+        "can_manage_dictionary": request.user.has_perm("search.manage_dictionary", committee),
+    }, status=422 if form.errors else 200)

@@ -198,3 +198,38 @@ def test_staff_of_another_committee_cannot_reach_this_committees_objects_by_id(c
     assert client.get(f"/c/district/org/departments/{personas.dept_other.pk}/").status_code == 404
     assert client.get("/c/other/org/members/").status_code == 403
     assert client.get("/c/nowhere/org/").status_code == 404
+
+
+def test_department_posts_are_read_with_the_roles_once_and_dropped_by_forget(personas, django_assert_num_queries):
+    from xieshang.org import roles
+    from xieshang.org.models import DepartmentStaff
+
+    p = personas
+    user = p.dept_handler
+    roles.forget(user)
+    assert roles.department_ids(user) == {p.dept_a.pk}
+    assert roles.department_ids(user, tier="leader") == set()
+    with django_assert_num_queries(0):
+        assert roles.department_ids(user, tier="handler") == {p.dept_a.pk}
+    DepartmentStaff.objects.create(department=p.dept_b, user=user, tier="leader")
+    assert roles.department_ids(user) == {p.dept_a.pk}  # cached for this user object
+    roles.forget(user)
+    assert roles.department_ids(user) == {p.dept_a.pk, p.dept_b.pk}
+    assert roles.department_ids(user, tier="leader") == {p.dept_b.pk}
+    p.dept_b.is_active = False
+    p.dept_b.save()
+    roles.forget(user)
+    assert roles.department_ids(user) == {p.dept_a.pk}
+
+
+def test_values_derived_from_the_roles_are_dropped_with_them(personas):
+    from xieshang.org import roles
+    from xieshang.org.models import RoleGrant
+    from xieshang.search.providers._util import committees_with
+
+    p = personas
+    assert committees_with(p.outsider, "library.view_document") == []
+    RoleGrant.objects.create(user=p.outsider, committee=p.district, role=roles.OFFICE_ADMIN)
+    assert committees_with(p.outsider, "library.view_document") == []  # cached until the roles change
+    roles.forget(p.outsider)
+    assert committees_with(p.outsider, "library.view_document") == [p.district.pk]

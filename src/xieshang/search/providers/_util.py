@@ -10,14 +10,19 @@ def safe_reverse(name, *args):
 
 
 def committees_with(user, perm):
-    """Ids of the committees where ``user`` holds ``perm`` (checked through the rules, per committee)."""
+    """Ids of the committees where ``user`` holds ``perm`` (checked through the rules, per committee); kept on the
+    user object with the roles it follows from (``roles.forget`` drops it)."""
     from xieshang.org import roles
     from xieshang.org.models import Committee
 
     if not user.is_authenticated or not user.is_active:
         return []
-    if roles.is_sysadmin(user):
-        candidates = Committee.objects.all()
-    else:
-        candidates = Committee.objects.filter(pk__in=roles.committee_ids(user))
-    return [c.pk for c in candidates if user.has_perm(perm, c)]
+    cache = roles.derived(user)
+    key = ("committees_with", perm)
+    if key not in cache:
+        if roles.is_sysadmin(user):
+            candidates = Committee.objects.all()
+        else:
+            candidates = Committee.objects.filter(pk__in=roles.committee_ids(user))
+        cache[key] = [c.pk for c in candidates if user.has_perm(perm, c)]
+    return list(cache[key])

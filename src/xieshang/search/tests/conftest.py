@@ -39,3 +39,16 @@ def world(personas):
     p.add = lambda *a, **kw: add_proposal(p, *a, **kw)
     return p
 
+
+
+@pytest.fixture(params=["index", "walk"])
+def match_path(request, monkeypatch):
+    """On PostgreSQL, run the test once as the GIN index answers and once walking the entries newest first
+    (``index._newest_by_walk``, chosen for common tokens on a large index). SQLite has one path."""
+    if request.param == "walk":
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL only: SQLite has one path")
+        monkeypatch.setattr(index, "walk_is_cheaper", lambda tokens, limit: True)
+    return request.param

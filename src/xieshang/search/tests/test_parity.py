@@ -6,7 +6,10 @@ an entry matches when it holds every query token, and the order is title hits, t
 
 import pytest
 
-from xieshang.search import normalize, query
+from django.db import connection
+
+from xieshang.proposals.models import Proposal
+from xieshang.search import index, normalize, query
 from xieshang.search.models import SearchEntry
 
 CORPUS = [
@@ -44,6 +47,7 @@ def corpus(world):
     return world
 
 
+@pytest.mark.usefixtures("match_path")
 def test_the_database_match_equals_the_reference_semantics(corpus):
     entries = list(SearchEntry.objects.filter(kind="proposal"))
     assert len(entries) == len(CORPUS)
@@ -62,3 +66,44 @@ def test_the_expected_documents_are_found(corpus):
     assert set(found("河")) == {"关于典农河水质提升的建议", "关于河道保洁的建议"}
     assert found("著力") == found("着力") == ["关于着力稳定就业的建议"]
     assert found("不存在的词语组合") == []
+
+
+@pytest.mark.usefixtures("match_path")
+def test_a_member_sees_the_same_matches_whichever_path_answers(corpus):
+    visible = set(Proposal.objects.visible_to(corpus.member).values_list("pk", flat=True))
+    entries = [e for e in SearchEntry.objects.filter(kind="proposal") if e.object_id in visible]
+    assert entries
+    for text in QUERIES:
+        got = [e.id for e in query.search(corpus.member, text, query.Filters(kind="proposal"))]
+        assert got == reference(entries, text), text
+
+
+def test_the_walk_is_chosen_for_tokens_common_on_a_large_index(monkeypatch):
+    # share² · entries ≥ limit · WALK_VISIBLE: 0.6² · 1,000,000 = 360,000 ≥ 1,001 · 20; 0.1² · 1,000,000 is not.
+    monkeypatch.setattr(index, "_lexeme_stats", lambda: ({"学": 0.6, "生": 0.5, "专": 0.1}, 1_000_000))
+    assert index.walk_is_cheaper(["学"], 1001)
+    assert index.walk_is_cheaper(["学", "生"], 1001)  # 0.3 together
+    assert not index.walk_is_cheaper(["专"], 1001)
+    assert not index.walk_is_cheaper(["学", "罕见"], 1001)  # a token missing from the statistics is rare
+    monkeypatch.setattr(index, "_lexeme_stats", lambda: ({"学": 0.6}, 10_000))
+    assert not index.walk_is_cheaper(["学"], 1001)  # a small index: the GIN index reads few rows anyway
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_the_shares_come_from_postgresql_statistics(corpus, monkeypatch):
+    monkeypatch.setitem(index._stats, "at", None)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchentry")
+    shares, entries = index._lexeme_stats()
+    all_tokens = [e.tokens.split() for e in SearchEntry.objects.all()]
+    assert entries == len(all_tokens)
+    assert shares["建议"] == pytest.approx(sum("建议" in t for t in all_tokens) / len(all_tokens), abs=0.01)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk is PostgreSQL's")
+def test_the_walk_declines_a_condition_that_needs_a_join_and_the_index_answers(corpus, monkeypatch):
+    monkeypatch.setattr(index, "walk_is_cheaper", lambda tokens, limit: True)
+    qs = SearchEntry.objects.filter(committee__name=corpus.district.name)
+    assert index._newest_by_walk(qs, index.match_query(["小区"]), 10) is None
+    expected = sorted((e.id for e in SearchEntry.objects.all() if "小区" in e.tokens.split()), reverse=True)
+    assert index.newest_matching_ids(qs, ["小区"], 10) == expected

@@ -8,6 +8,7 @@ from xieshang.search import index, query
 from xieshang.search.models import DictionaryTerm
 
 SECRET = "机密河道整治方案"
+pytestmark = pytest.mark.usefixtures("match_path")
 
 
 def count(user, text, kind=""):
