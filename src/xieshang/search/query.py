@@ -49,20 +49,22 @@ class Filters:
     sector_id: int | None = None
 
 
-def visible_q(user):
-    """A Q over SearchEntry matching exactly the entries ``user`` may see (nothing for anonymous users)."""
+def visible_q(user, kinds=None):
+    """A Q over SearchEntry matching exactly the entries ``user`` may see (nothing for anonymous users); with
+    ``kinds``, only the entries of those kinds (the other kinds' conditions are left out of the query)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     condition = Q(pk__in=[])
     for provider in registry.all_providers():
-        condition |= provider.visible(user)
+        if kinds is None or provider.kind in kinds:
+            condition |= provider.visible(user)
     return condition
 
 
 def search(user, text, filters=None):
     """A queryset of the SearchEntry rows ``user`` may see that match ``text`` and ``filters``, ranked."""
     filters = filters or Filters()
-    qs = SearchEntry.objects.filter(visible_q(user))
+    qs = SearchEntry.objects.filter(visible_q(user, [filters.kind] if filters.kind else None))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.committee_id:

@@ -149,8 +149,8 @@ def _candidates(user, committee_id, probe, kinds, exclude, *, probes_are_words=T
     hold the dictionary words of the text), so the words tell which probes matched; probes that are not words
     (title bigrams, ``probes_are_words`` false) are looked up in the tokens. The same on both databases.
     """
-    qs = index.match(SearchEntry.objects.filter(visible_q(user), committee_id=committee_id, kind__in=kinds), probe,
-                     any_token=True)
+    qs = index.match(SearchEntry.objects.filter(visible_q(user, kinds), committee_id=committee_id, kind__in=kinds),
+                     probe, any_token=True)
     if exclude:
         qs = qs.exclude(kind=exclude[0], object_id=exclude[1])
     weights = {term: idf(term) for term in probe}

@@ -105,3 +105,16 @@ def test_office_admin_manages_the_dictionary(corpus, client, login):
     term = DictionaryTerm.objects.get(word="典农河")
     client.post(reverse("search:dictionary_remove", args=["district", term.pk]))
     assert not DictionaryTerm.objects.filter(word="典农河").exists()
+
+
+@pytest.mark.parametrize("persona", ["member", "cosigner", "proposal_staff", "office_admin", "dept_handler",
+                                     "other_staff", "outsider"])
+def test_the_condition_for_some_kinds_is_the_whole_condition_narrowed_to_them(corpus, persona):
+    from xieshang.search.models import SearchEntry
+
+    user = getattr(corpus, persona)
+    everything = SearchEntry.objects.filter(query.visible_q(user))
+    for kinds in (["document"], ["proposal"], ["proposal", "reply"], ["member", "opinion"]):
+        narrowed = SearchEntry.objects.filter(query.visible_q(user, kinds))
+        assert set(narrowed.values_list("pk", flat=True)) == set(
+            everything.filter(kind__in=kinds).values_list("pk", flat=True)), (persona, kinds)
