@@ -52,3 +52,25 @@ def match_path(request, monkeypatch):
             pytest.skip("PostgreSQL only: SQLite has one path")
         monkeypatch.setattr(index, "walk_is_cheaper", lambda tokens, limit: True)
     return request.param
+
+
+def add_handled_last_year(w):
+    """Last year's filed proposals, each handled by a department: lifts in old housing (dept_b), the river
+    (dept_a)."""
+    w.lift = w.add("关于加快老旧小区加装电梯的建议", "本区老旧小区加装电梯进展缓慢,资金分摊和居民意见协调困难。",
+                   session=w.old_session)
+    w.river = w.add("关于典农河水质综合治理的建议", "典农河水质长期为劣五类,沿岸排污口需要整治。",
+                    session=w.old_session)
+    w.lift.suggested_departments.add(w.dept_b)
+    w.river.suggested_departments.add(w.dept_a)
+    index.reindex("proposal", w.lift.pk)
+    index.reindex("proposal", w.river.pk)
+    return w
+
+
+@pytest.fixture
+def history(world):
+    """Last year's handled proposals and a new one on the river (no department yet)."""
+    w = add_handled_last_year(world)
+    w.new_river = w.add("关于治理典农河污染的建议", "沿岸排污口整治。")
+    return w

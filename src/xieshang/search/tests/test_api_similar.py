@@ -9,7 +9,6 @@ from xieshang.api.tests.helpers import call
 from xieshang.org import actions as org_actions
 from xieshang.testing import PERSONA_NAMES
 
-from .suggestion_fixtures import history  # noqa: F401  (fixture)
 
 URL = "/api/v1/committees/district/similar"
 LIFT = {"title": "關於老舊社區增設電梯的提案", "body": "老舊小區加裝電梯難,主要是費用分攤和鄰里協調。"}

@@ -12,7 +12,6 @@ from xieshang.proposals.models import Proposal
 from xieshang.search.models import SuggestionRecord
 from xieshang.testing import PERSONA_NAMES
 
-from .suggestion_fixtures import history  # noqa: F401  (fixture)
 
 PROPOSAL_OFFICE = {"proposal_staff", "office_admin", "sysadmin"}
 

@@ -4,21 +4,13 @@ from django.urls import reverse
 from xieshang.search import similar
 from xieshang.search.models import SuggestionRecord
 
+from .conftest import add_handled_last_year
+
 
 @pytest.fixture
 def past(world):
-    w = world
-    w.lift = w.add("关于加快老旧小区加装电梯的建议", "本区老旧小区加装电梯进展缓慢,资金分摊和居民意见协调困难。",
-                   session=w.old_session)
-    w.river = w.add("关于典农河水质综合治理的建议", "典农河水质长期为劣五类,沿岸排污口需要整治。",
-                    session=w.old_session)
+    w = add_handled_last_year(world)
     w.school = w.add("关于缓解中小学上下学交通拥堵的建议", "学校周边接送车辆多,交通拥堵严重。")
-    w.lift.suggested_departments.add(w.dept_b)
-    w.river.suggested_departments.add(w.dept_a)
-    from xieshang.search import index
-
-    index.reindex("proposal", w.lift.pk)
-    index.reindex("proposal", w.river.pk)
     return w
 
 
