@@ -34,6 +34,7 @@ CANDIDATES = 150  # best-ranked candidates read and scored (see docs/benchmarks.
 MAX_MATCHES = 4000  # entries holding a probe word read per check, newest first
 PROBE_WORDS = 8
 SIMILAR_KINDS = ("proposal", "opinion")
+NEIGHBOUR_FLOOR = 0.1  # least similarity of a past proposal whose departments vote in a suggestion
 FILED = ("filed", "assigned", "in_progress", "replied", "rehandle", "archived")
 
 _idf = None
@@ -223,12 +224,14 @@ def suggest_departments(user, committee_id, title, body="", *, exclude=None, k=1
 
     Each neighbour votes its score for each of its departments; a department also gets 0.3 × the vote of its
     kind (政府部门, 政法机关 …), so a department whose own history is thin still ranks when its kind handled
-    similar items. Reasons name the neighbours behind each suggestion.
+    similar items. Reasons name the neighbours behind each suggestion. Only neighbours at least NEIGHBOUR_FLOOR
+    similar vote: a proposal about nothing handled before gets no suggestion rather than a chance one.
     """
     from xieshang.org.models import Department
 
     neighbours = [m for m in similar(user, committee_id, title, body, kinds=("proposal",), exclude=exclude,
-                                     limit=CANDIDATES) if m.entry.departments.strip() and m.entry.status in FILED][:k]
+                                     threshold=NEIGHBOUR_FLOOR, limit=CANDIDATES)
+                  if m.entry.departments.strip() and m.entry.status in FILED][:k]
     departments = {d.pk: d for d in Department.objects.filter(committee_id=committee_id, is_active=True)}
     votes, reasons = {}, {}
     for m in neighbours:

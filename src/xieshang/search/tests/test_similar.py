@@ -130,3 +130,11 @@ def test_the_migration_fills_the_length_of_existing_entries(past):
     SearchEntry.objects.update(norm=None)
     fill(apps, SimpleNamespace(connection=connection))  # the function uses the editor's connection only
     assert dict(SearchEntry.objects.values_list("pk", "norm")) == pytest.approx(stored)
+
+
+def test_an_unrelated_proposal_gets_no_department_suggestion(past):
+    # Nothing handled before is about fireworks; weakly similar neighbours (a shared 建议) do not vote.
+    assert similar.similar(past.proposal_staff, past.district.pk, "关于春节烟花爆竹燃放管理的建议", "烟花爆竹燃放时段。",
+                           kinds=("proposal",))
+    assert similar.suggest_departments(past.proposal_staff, past.district.pk, "关于春节烟花爆竹燃放管理的建议",
+                                       "烟花爆竹燃放时段。") == []
