@@ -61,6 +61,22 @@ def visible_q(user, kinds=None):
     return condition
 
 
+def scope_lexemes(user, kinds=None):
+    """The index lexemes of where ``user``'s visible entries can lie, as [(kind, committee ids)] for PostgreSQL's
+    GIN index to narrow a search with (index.scope_query); None when the entries of some kind can lie anywhere
+    (a provider without ``scope``, or the sysadmin). A superset only: the visibility condition still decides."""
+    out = []
+    for provider in registry.all_providers():
+        if kinds is not None and provider.kind not in kinds:
+            continue
+        committees = provider.scope(user) if provider.scope else None
+        if committees is None:
+            return None
+        if committees:
+            out.append((provider.kind, sorted(set(committees))))
+    return out
+
+
 def search(user, text, filters=None):
     """A queryset of the SearchEntry rows ``user`` may see that match ``text`` and ``filters``, ranked."""
     filters = filters or Filters()
@@ -85,7 +101,11 @@ def search(user, text, filters=None):
     tokens = normalize.query_tokens(text or "")
     # The ids of the newest RANK_WINDOW matches first (an ordered walk that stops early; read here, not as a
     # subquery, since the full-text condition names the table), then only those rows are ranked.
-    window = index.newest_matching_ids(qs, tokens, RANK_WINDOW + 1)
+    kinds = [filters.kind] if filters.kind else None
+    scope = scope_lexemes(user, kinds) if tokens and index.uses_scope_lexemes() else None
+    if scope is not None and filters.committee_id:
+        scope = [(kind, [filters.committee_id]) for kind, committees in scope if filters.committee_id in committees]
+    window = index.newest_matching_ids(qs, tokens, RANK_WINDOW + 1, scope=scope)
     ranked = SearchResults(model=SearchEntry).filter(pk__in=window[:RANK_WINDOW])
     ranked.is_capped = len(window) > RANK_WINDOW
     if terms:

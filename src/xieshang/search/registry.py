@@ -1,8 +1,8 @@
 """What is indexed: one Provider per kind of item, declared in ``search/providers/``.
 
 A provider turns one object into a :class:`Doc` (or None: "not searchable, drop it from the index"), says
-which index entries of its kind a user may see (a ``Q`` over SearchEntry, evaluated inside the search query),
-and names the models whose changes must re-index its objects (``dependents``).
+which index entries of its kind a user may see (a ``Q`` over SearchEntry, evaluated inside the search query)
+and in which committees they can lie (``scope``), and names the models whose changes must re-index its objects (``dependents``).
 """
 
 import datetime
@@ -34,6 +34,9 @@ class Provider:
     document: Callable  # (obj) -> Doc | None
     visible: Callable  # (user) -> Q over SearchEntry rows of this kind the user may see
     url: Callable  # (entry) -> str
+    # (user) -> ids of the committees where the entries of this kind the user may see can lie (a superset of
+    # theirs), or None when they can lie anywhere; lets PostgreSQL's GIN index narrow a search to them.
+    scope: Callable | None = None
     # {model: function(instance) -> iterable of primary keys of this provider's model to re-index}
     dependents: dict = field(default_factory=dict)
     status_choices: tuple = ()

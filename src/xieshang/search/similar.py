@@ -151,7 +151,7 @@ def _candidates(user, committee_id, probe, kinds, exclude, *, probes_are_words=T
     (title bigrams, ``probes_are_words`` false) are looked up in the tokens. The same on both databases.
     """
     qs = index.match(SearchEntry.objects.filter(visible_q(user, kinds), committee_id=committee_id, kind__in=kinds),
-                     probe, any_token=True)
+                     probe, any_token=True, scope=[(kind, [committee_id]) for kind in kinds])
     if exclude:
         qs = qs.exclude(kind=exclude[0], object_id=exclude[1])
     weights = {term: idf(term) for term in probe}

@@ -27,6 +27,7 @@ registry.register(registry.Provider(
     queryset=lambda: Document.objects.all(),
     document=_doc,
     visible=lambda user: Q(kind="document", committee_id__in=committees_with(user, "library.view_document")),
+    scope=lambda user: committees_with(user, "library.view_document"),
     url=lambda entry: safe_reverse("library:detail", entry.committee.code, entry.object_id),
     status_choices=(),
 ))

@@ -33,6 +33,7 @@ registry.register(registry.Provider(
     queryset=lambda: Member.objects.select_related("sector", "special_committee", "liaison_group", "term"),
     document=_doc,
     visible=lambda user: Q(kind="member", committee_id__in=committees_with(user, "org.view_member_directory")),
+    scope=lambda user: committees_with(user, "org.view_member_directory"),
     url=lambda entry: safe_reverse("org:member_detail", entry.committee.code, entry.object_id),
     status_choices=tuple(Member.Status.choices),
 ))

@@ -59,6 +59,16 @@ def _visible(user):
     return Q(kind=KIND) & (Q(committee_id__in=office) | Q(object_id__in=_authored_origin_copies(user)))
 
 
+def _scope(user):
+    """The committees of the copies :func:`_visible` can show: the user's office committees and those of the
+    originating copies of their reports."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    authored = ReportCopy.objects.filter(pk__in=_authored_origin_copies(user)).order_by()
+    return set(committees_with(user, "opinions.view_queue")) | set(
+        authored.values_list("committee_id", flat=True).distinct())
+
+
 def _url(entry):
     return safe_reverse("opinions:copy", entry.committee.code, entry.object_id)
 
@@ -70,6 +80,7 @@ registry.register(registry.Provider(
     queryset=_queryset,
     document=_document,
     visible=_visible,
+    scope=_scope,
     url=_url,
     dependents={
         Report: lambda report: ReportCopy.objects.filter(report=report).values_list("pk", flat=True),

@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.proposals.models import Assignment, AssignmentStatus, Proposal, Reply, Status
+from xieshang.proposals.models import Assignment, AssignmentStatus, Proposal, Proposer, Reply, Status
 
 from .. import registry
 from ._util import safe_reverse
@@ -33,6 +33,28 @@ def _visible_proposals(user):
     return Proposal.objects.visible_to(user).values("pk")
 
 
+def _proposal_scope(user):
+    """The committees of the proposals ``visible_to(user)`` can show, a superset built from the same conditions
+    relaxed: the user's office committees and the committees of the proposals they wrote, proposed or whose
+    departments they staff (None for the sysadmin: anywhere). Kept with the user's roles."""
+    from xieshang.org import roles
+
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if roles.is_sysadmin(user):
+        return None
+    cache = roles.derived(user)
+    if "proposal_scope" not in cache:
+        office = {cid for cid in roles.committee_ids(user) if roles.roles_in(user, cid) & roles.OFFICE_ROLES}
+        condition = Q(created_by=user) | Q(pk__in=Proposer.objects.filter(user=user).values("proposal_id"))
+        departments = roles.department_ids(user)
+        if departments:
+            condition |= Q(pk__in=Assignment.objects.filter(department_id__in=departments).values("proposal_id"))
+        own = Proposal.objects.filter(condition).order_by().values_list("committee_id", flat=True).distinct()
+        cache["proposal_scope"] = office | set(own)
+    return cache["proposal_scope"]
+
+
 def _proposal_url(entry):
     return safe_reverse("proposals:detail", entry.committee.code, entry.object_id)
 
@@ -44,6 +66,7 @@ registry.register(registry.Provider(
     queryset=_proposal_queryset,
     document=_proposal_doc,
     visible=lambda user: Q(kind="proposal", object_id__in=_visible_proposals(user)),
+    scope=_proposal_scope,
     url=_proposal_url,
     dependents={Assignment: lambda a: [a.proposal_id]},
     status_choices=tuple(Status.choices),
@@ -84,6 +107,7 @@ registry.register(registry.Provider(
     queryset=_reply_queryset,
     document=_reply_doc,
     visible=lambda user: Q(kind="reply", parent_id__in=_visible_proposals(user)),
+    scope=_proposal_scope,  # a reply's entry is in its proposal's committee
     url=_reply_url,
     dependents={Proposal: lambda p: Reply.objects.filter(assignment__proposal=p).values_list("pk", flat=True)},
     status_choices=tuple(Reply.ReviewStatus.choices),

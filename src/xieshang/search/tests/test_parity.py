@@ -89,20 +89,37 @@ def test_the_walk_is_chosen_for_tokens_common_on_a_large_index(monkeypatch):
     assert not index.walk_is_cheaper(["学"], 1001)  # a small index: the GIN index reads few rows anyway
 
 
+def test_with_a_scope_the_walk_is_weighed_against_the_gin_rows_in_it(monkeypatch):
+    # share² · in-scope² · entries · 4 ≥ limit; in scope: the kind's share times its committees' shares.
+    stats = {"学": 0.6, "连": 0.09, "@kdocument": 1.0, "@kmember": 0.01, "@c1": 0.05, "@c2": 0.05}
+    monkeypatch.setattr(index, "_lexeme_stats", lambda: (stats, 1_000_000))
+    one_committee = [("document", [1])]
+    assert index.walk_is_cheaper(["学"], 1001, one_committee)  # 0.36 · 0.0025 · 10⁶ · 4 = 3,600 ≥ 1,001
+    assert not index.walk_is_cheaper(["连"], 1001, one_committee)  # 0.0081 · 0.0025 · 10⁶ · 4 = 81
+    assert not index.walk_is_cheaper(["学"], 1001, [("member", [1, 2])])  # in scope 0.001: the GIN reads 600 rows
+    assert not index.walk_is_cheaper(["学"], 1001, [("document", [7])])  # a committee missing from the statistics
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
 def test_the_shares_come_from_postgresql_statistics(corpus, monkeypatch):
     monkeypatch.setitem(index._stats, "at", None)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_searchentry")
     shares, entries = index._lexeme_stats()
-    all_tokens = [e.tokens.split() for e in SearchEntry.objects.all()]
+    all_entries = list(SearchEntry.objects.all())
+    all_tokens = [e.tokens.split() for e in all_entries]
     assert entries == len(all_tokens)
     assert shares["建议"] == pytest.approx(sum("建议" in t for t in all_tokens) / len(all_tokens), abs=0.01)
+    # The scope lexemes' shares come from the committee and kind columns.
+    district = sum(e.committee_id == corpus.district.pk for e in all_entries) / len(all_entries)
+    assert shares[f"@c{corpus.district.pk}"] == pytest.approx(district, abs=0.01)
+    assert shares["@kproposal"] == pytest.approx(
+        sum(e.kind == "proposal" for e in all_entries) / len(all_entries), abs=0.01)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk is PostgreSQL's")
 def test_the_walk_declines_a_condition_that_needs_a_join_and_the_index_answers(corpus, monkeypatch):
-    monkeypatch.setattr(index, "walk_is_cheaper", lambda tokens, limit: True)
+    monkeypatch.setattr(index, "walk_is_cheaper", lambda *args: True)
     qs = SearchEntry.objects.filter(committee__name=corpus.district.name)
     assert index._newest_by_walk(qs, index.match_query(["小区"]), 10) is None
     expected = sorted((e.id for e in SearchEntry.objects.all() if "小区" in e.tokens.split()), reverse=True)

@@ -1,0 +1,95 @@
+"""Where each kind's visible entries can lie (``Provider.scope``), which PostgreSQL's GIN index narrows searches
+with: it must hold the committee of every entry the kind's visibility condition shows, for every persona, or a
+search would silently miss results. CI runs this file on SQLite and PostgreSQL."""
+
+import datetime
+
+import pytest
+
+from xieshang.library import actions as library_actions
+from xieshang.opinions import actions as opinion_actions
+from xieshang.opinions import dates
+from xieshang.opinions.models import ReportCopy
+from xieshang.org import roles
+from xieshang.org.models import RoleGrant
+from xieshang.proposals.models import Assignment
+from xieshang.search import index, query, registry
+from xieshang.search.models import SearchEntry
+from xieshang.testing import PERSONA_NAMES, make_user
+
+BODY = {"situation": "典农河沿岸饮用水水源地有排污口。", "analysis": "监管不到位。", "suggestion": "尽快整治。"}
+
+
+@pytest.fixture
+def spread(world, monkeypatch, django_capture_on_commit_callbacks):
+    """Entries of every kind in several committees: proposals (one assigned to a department, one a draft),
+    a library document, the member directory, and a report forwarded from the district to the city."""
+    w = world
+    monkeypatch.setattr(dates, "today", lambda: datetime.date(2026, 3, 2))
+    w.filed = w.add("关于典农河排污口整治的建议", "典农河排污口多。")
+    w.draft = w.add("关于典农河草稿的建议", "草稿。", status="draft", actor=w.cosigner)
+    w.assigned = w.add("关于典农河河长制的建议", "河长制落实。")
+    Assignment.objects.create(proposal=w.assigned, department=w.dept_a, role="lead", status="accepted",
+                              assigned_at=datetime.date(2026, 3, 2), objection_due=datetime.date(2026, 3, 9))
+    index.reindex("proposal", w.assigned.pk)
+    library_actions.do_import_document(w.district, title="典农河治理资料", text="典农河治理资料正文。",
+                                       actor=w.office_admin)
+    w.city_editor = make_user("city_editor")
+    RoleGrant.objects.create(user=w.city_editor, committee=w.city, role="info_editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = opinion_actions.do_create_report(w.district, {"title": "典农河饮用水", **BODY}, actor=w.member)
+        opinion_actions.do_submit_report(report, actor=w.member)
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = ReportCopy.objects.get(report=report)
+        opinion_actions.do_edit_copy(copy, actor=w.info_editor)
+        opinion_actions.do_sign_copy(copy, actor=w.info_signer)
+        opinion_actions.do_forward_to_parent(copy, actor=w.info_editor)
+    index.rebuild(["document", "member"])
+    return w
+
+
+@pytest.mark.parametrize("persona", [*PERSONA_NAMES, "city_editor"])
+def test_each_kinds_scope_holds_the_committee_of_every_entry_it_shows(spread, persona):
+    user = getattr(spread, persona)
+    roles.forget(user)
+    for provider in registry.all_providers():
+        shown = set(SearchEntry.objects.filter(provider.visible(user)).values_list("committee_id", flat=True))
+        scope = provider.scope(user)
+        if scope is None:
+            assert roles.is_sysadmin(user), (persona, provider.kind)
+        else:
+            assert shown <= set(scope), (persona, provider.kind)
+
+
+def test_the_scopes_are_not_empty_where_something_is_shown(spread):
+    # The check above means something: each kind shows entries, in more than one committee for reports.
+    kinds = {"proposal": spread.dept_handler, "reply": None, "document": spread.member, "member": spread.member,
+             "opinion": spread.city_editor}
+    for kind, user in kinds.items():
+        if user is not None:
+            assert SearchEntry.objects.filter(registry.get(kind).visible(user)).exists(), kind
+    assert set(SearchEntry.objects.filter(kind="opinion").values_list("committee_id", flat=True)) == {
+        spread.district.pk, spread.city.pk}
+    assert registry.get("proposal").scope(spread.dept_handler) == {spread.district.pk}
+    assert registry.get("proposal").scope(spread.outsider) == set()
+    assert registry.get("opinion").scope(spread.member) == {spread.district.pk}  # the author: the origin copy
+
+
+def test_scope_lexemes_say_anywhere_for_the_sysadmin_and_nowhere_for_an_outsider(spread):
+    assert query.scope_lexemes(spread.sysadmin) is None
+    assert query.scope_lexemes(spread.outsider) == []
+    assert query.scope_lexemes(spread.member, ["document"]) == [("document", [spread.district.pk])]
+
+
+def test_the_scope_query_names_kinds_and_committees():
+    assert index.scope_query([("document", [3, 1]), ("member", [1])]) == (
+        "('@kdocument' & ('@c3' | '@c1')) | ('@kmember' & ('@c1'))")
+
+
+@pytest.mark.parametrize("persona", ["member", "dept_handler", "info_editor", "city_editor", "outsider"])
+def test_a_search_narrowed_by_the_scope_finds_what_the_visibility_alone_finds(spread, persona, monkeypatch):
+    user = getattr(spread, persona)
+    texts = ["典农河", "河", "排污口", "资料"]
+    narrowed = {t: [e.pk for e in query.search(user, t)] for t in texts}
+    monkeypatch.setattr(query, "scope_lexemes", lambda *a, **k: None)
+    assert narrowed == {t: [e.pk for e in query.search(user, t)] for t in texts}
