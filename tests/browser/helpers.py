@@ -31,7 +31,9 @@ def open_as(browser, site, user, *, staff):
 
 
 def op(page, name):
-    """The form of the action ``name`` on the page (``<form data-op=...>``)."""
+    """The form of the action ``name`` on the page (``<form data-op=...>``), once the panels the page loads after
+    itself (similar items, tags) are in: they push the forms down, and a click aimed before that lands elsewhere."""
+    page.wait_for_load_state("networkidle")
     return page.locator(f"form[data-op={name}]")
 
 
