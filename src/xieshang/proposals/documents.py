@@ -33,8 +33,6 @@ from django.utils.translation import gettext as _
 
 from xieshang.core.documents import (  # noqa: F401  (re-exported: imports.py and tests read them from here)
     BODY_FONT_DOCX,
-    DIGITS,
-    LATIN_FONT_DOCX,
     RED,
     TITLE_FONT_DOCX,
     chinese_number,

@@ -77,6 +77,21 @@ class ProposalQuerySet(models.QuerySet):
                 department_id__in=department_ids).exclude(status=AssignmentStatus.WITHDRAWN).values("proposal_id"))
         return self.filter(condition)
 
+    def committee_ids_visible_to(self, user):
+        """The committees of the proposals :meth:`visible_to` can show ``user``, from the same conditions relaxed
+        (drafts, declined signatures and withdrawn assignments included): a superset, for narrowing a search to
+        them; None for the sysadmin (anywhere). Keep the two together."""
+        if not user.is_authenticated or not user.is_active:
+            return set()
+        if roles.is_sysadmin(user):
+            return None
+        office = {cid for cid in roles.committee_ids(user) if roles.roles_in(user, cid) & roles.OFFICE_ROLES}
+        condition = Q(created_by=user) | Q(pk__in=Proposer.objects.filter(user=user).values("proposal_id"))
+        department_ids = roles.department_ids(user)
+        if department_ids:
+            condition |= Q(pk__in=Assignment.objects.filter(department_id__in=department_ids).values("proposal_id"))
+        return office | set(self.filter(condition).order_by().values_list("committee_id", flat=True).distinct())
+
 
 class Proposal(models.Model):
     """提案: one matter, one proposal (一事一案)."""

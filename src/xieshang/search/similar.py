@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from . import index, normalize

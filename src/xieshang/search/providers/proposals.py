@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.proposals.models import Assignment, AssignmentStatus, Proposal, Proposer, Reply, Status
+from xieshang.proposals.models import Assignment, AssignmentStatus, Proposal, Reply, Status
 
 from .. import registry
 from ._util import safe_reverse
@@ -34,24 +34,12 @@ def _visible_proposals(user):
 
 
 def _proposal_scope(user):
-    """The committees of the proposals ``visible_to(user)`` can show, a superset built from the same conditions
-    relaxed: the user's office committees and the committees of the proposals they wrote, proposed or whose
-    departments they staff (None for the sysadmin: anywhere). Kept with the user's roles."""
+    """Proposal.objects.committee_ids_visible_to, kept with the user's roles (one query per user object)."""
     from xieshang.org import roles
 
-    if not user.is_authenticated or not user.is_active:
-        return []
-    if roles.is_sysadmin(user):
-        return None
     cache = roles.derived(user)
     if "proposal_scope" not in cache:
-        office = {cid for cid in roles.committee_ids(user) if roles.roles_in(user, cid) & roles.OFFICE_ROLES}
-        condition = Q(created_by=user) | Q(pk__in=Proposer.objects.filter(user=user).values("proposal_id"))
-        departments = roles.department_ids(user)
-        if departments:
-            condition |= Q(pk__in=Assignment.objects.filter(department_id__in=departments).values("proposal_id"))
-        own = Proposal.objects.filter(condition).order_by().values_list("committee_id", flat=True).distinct()
-        cache["proposal_scope"] = office | set(own)
+        cache["proposal_scope"] = Proposal.objects.committee_ids_visible_to(user)
     return cache["proposal_scope"]
 
 
