@@ -192,7 +192,8 @@ def main():
     # Planted pairs: an indexed item rewritten as a new text (a fifth of its words in another order, 40 other
     # words, another title) must come back in the top 5; checks that cutting the candidates read costs no recall.
     planted_top1 = planted_top5 = 0
-    ids = list(SearchEntry.objects.filter(committee=committees[0], kind="document").values_list("id", flat=True))
+    ids = list(SearchEntry.objects.filter(committee=committees[0], kind="document").order_by("id")
+               .values_list("id", flat=True))
     chosen = sorted(rng.sample(ids, min(40, len(ids))))
     sample = list(SearchEntry.objects.filter(pk__in=chosen).order_by("id").values_list("id", "terms"))
     for pk, terms in sample:

@@ -26,6 +26,7 @@ from .models import SearchEntry, TermCount
 BATCH = 2000
 DEFER_FULLTEXT_FROM = 20000  # a full rebuild of at least this many objects rebuilds the full-text index once
 MAX_BODY = 20000  # characters of normalised text kept for snippets and similarity
+TITLE_MAX = 300  # characters of the (normalised) title kept; SearchEntry.title's length
 TERM_MAX = 60  # TermCount.term's length; a longer "word" (a run of Latin letters) is not counted
 
 _pending = threading.local()
@@ -43,8 +44,8 @@ def entry_values(doc):
     return {
         "committee_id": doc.committee_id,
         "parent_id": doc.parent_id,
-        "title": doc.title[:300],
-        "norm_title": norm_title[:300],
+        "title": doc.title[:TITLE_MAX],
+        "norm_title": norm_title[:TITLE_MAX],
         "body": norm_body,
         "tokens": " ".join(tokens),
         "terms": " ".join(words),
@@ -335,8 +336,8 @@ def newest_matching_ids(queryset, tokens, limit, *, scope=None):
     posting is checked against the queryset's conditions), so the walk stops after ``limit`` hits however
     many entries match. On PostgreSQL the GIN index gives the matches and the newest are kept (top-N sort),
     narrowed by ``scope`` ([(kind, committee ids)] where the queryset's entries can lie, see
-    :func:`scope_query`), unless the tokens are common (:func:`walk_is_cheaper`): then reading every match
-    would cost more than walking the entries newest first, see :func:`_newest_by_walk`.
+    :func:`scope_query`), unless the tokens are common (:func:`walk_plan`): then reading every match would cost
+    more than walking the entries newest first, see :func:`_newest_by_walk`.
     """
     if not tokens:
         return list(queryset.order_by("-id").values_list("id", flat=True)[:limit])
@@ -345,8 +346,9 @@ def newest_matching_ids(queryset, tokens, limit, *, scope=None):
     if connection.vendor == "postgresql":
         if scope is not None and not scope:
             return []  # the entries can lie nowhere: nothing is visible
-        if walk_is_cheaper(tokens, limit, scope):
-            walked = _newest_by_walk(queryset, q, limit)
+        plan = walk_plan(tokens, limit, scope)
+        if plan != "index":
+            walked = _newest_by_walk(queryset, tokens, limit, scope if plan == "committees" else None)
             if walked is not None:
                 return walked
         if scope:
@@ -356,6 +358,15 @@ def newest_matching_ids(queryset, tokens, limit, *, scope=None):
         qs = queryset.extra(tables=["search_fts"], where=[f'search_fts.rowid = "{table}"."id"', "search_fts MATCH %s"],
                             params=[q], select={"fts_rowid": "search_fts.rowid"}).order_by("-fts_rowid")
     return list(qs.values_list("id", flat=True)[:limit])
+
+
+def with_ids(queryset, ids):
+    """``queryset`` narrowed to the entries with these ids: on PostgreSQL one array parameter (``id = ANY``), not
+    one placeholder per id, which the driver would have to parse in every query of a page of results."""
+    if connection.vendor == "postgresql":
+        table = SearchEntry._meta.db_table
+        return queryset.extra(where=[f'"{table}"."id" = ANY(%s)'], params=[[int(pk) for pk in ids]])
+    return queryset.filter(pk__in=ids)
 
 
 def uses_scope_lexemes():
@@ -369,14 +380,21 @@ def scope_query(scope):
                       for kind, committees in scope)
 
 
-# PostgreSQL: walking the entries newest first (_newest_by_walk) reads about limit / (share · visible) rows, the
-# GIN index share · entries rows. Assumed here: the user sees one entry in WALK_VISIBLE (a member of one
-# committee among twenty), so the walk is chosen when share² · entries ≥ limit · WALK_VISIBLE.
+# PostgreSQL: how a search finds its newest ``limit`` matches (walk_plan), by the rows each way reads, counted as
+# rows of one committee read at random (a heap page each, about 2.6 µs at 1,000,000 entries):
+#   index:      the GIN index's matches in scope, share · in-scope rows, all read and sorted, plus the scope's kind
+#               and committee postings it intersects them with, about SCOPE_POSTINGS_COST · in-scope rows;
+#   committees: each in-scope (kind, committee) walked newest first along the (committee, kind, id) index,
+#               about limit / share rows (at most that pair's rows);
+#   walk:       the primary key walked newest first, limit / (share · visible share) rows, which lie side by side
+#               (PK_ROW_COST each).
+# Without a scope the user is taken to see one entry in WALK_VISIBLE (a member of one committee among twenty).
+# Calibrated at 100,000 and 1,000,000 entries for a member of one committee among twenty (docs/benchmarks.md).
 WALK_VISIBLE = 20
-# A row the GIN index narrowed to the user's committees costs about four walked rows (random heap pages and the
-# sort of all of them): measured at 1,000,000 entries, 学 (65 %) in one committee of twenty, walk 26–43 ms, GIN
-# 165–265 ms for about the same number of rows.
-SCOPED_GIN_ROW_COST = 4
+PK_ROW_COST = 0.3
+SCOPE_POSTINGS_COST = 0.1
+# More (kind, committee) pairs than this are not walked one by one: each repeats the visibility condition.
+MAX_WALKED_PAIRS = 8
 STATS_SECONDS = 600
 _stats = {"at": None, "key": None, "shares": {}, "entries": 0}
 
@@ -408,30 +426,65 @@ def _lexeme_stats():
     return _stats["shares"], _stats["entries"]
 
 
-def walk_is_cheaper(tokens, limit, scope=None):
-    """PostgreSQL: whether the newest ``limit`` matches of ``tokens`` are found faster by walking the entries
-    newest first than through the GIN index, estimated from the share of entries holding every token
-    (independent tokens; a token missing from the statistics is rare, share 0).
-
-    The walk reads about limit / (share · visible) entries; the GIN index share · entries, or share · entries ·
-    in-scope with a ``scope``, each such row costing SCOPED_GIN_ROW_COST walked ones. The visible share is taken
-    as the scope's share (its lexemes' statistics), or 1 / WALK_VISIBLE without one.
+def walk_plan(tokens, limit, scope=None):
+    """PostgreSQL: how the newest ``limit`` matches of ``tokens`` are found most cheaply for a user whose entries
+    lie in ``scope``: "index" (the GIN index), "committees" (each in-scope (kind, committee) walked newest first)
+    or "walk" (the primary key walked newest first); see the costs above. The share of entries holding every token
+    is estimated from ANALYZE's statistics (independent tokens; a token missing from them is rare, share 0), and so
+    are the shares of the scope's kinds and committees.
     """
     shares, entries = _lexeme_stats()
     share = 1.0
     for token in tokens:
         share *= shares.get(token, 0.0)
+    if share <= 0:
+        return "index"
     if not scope:
-        return share * share * entries >= limit * WALK_VISIBLE
-    in_scope = min(1.0, sum(shares.get(f"@k{kind}", 0.0) * min(1.0, sum(shares.get(f"@c{c}", 0.0) for c in cs))
-                            for kind, cs in scope))
-    return share * share * in_scope * in_scope * entries * SCOPED_GIN_ROW_COST >= limit
+        costs = {"index": share * entries, "walk": limit / share * WALK_VISIBLE * PK_ROW_COST}
+    else:
+        pairs = [(kind, c) for kind, committees in scope for c in committees]
+        pair_rows = [shares.get(f"@k{kind}", 0.0) * shares.get(f"@c{c}", 0.0) * entries for kind, c in pairs]
+        in_scope = min(float(entries), sum(pair_rows))
+        if in_scope <= 0:
+            return "index"
+        costs = {"index": (share + SCOPE_POSTINGS_COST) * in_scope,
+                 "walk": limit / share * entries / in_scope * PK_ROW_COST}
+        if len(pairs) <= MAX_WALKED_PAIRS:
+            costs["committees"] = sum(min(rows, limit / share) for rows in pair_rows)
+    return min(costs, key=costs.get)
 
 
-def _newest_by_walk(queryset, q, limit):
-    """PostgreSQL, common tokens: the newest ``limit`` matching ids by walking the primary key backwards, the
-    queryset's conditions tested before the token match (``CASE``), so that an entry the user may not see never
-    has its (large, out-of-line) ``tsv`` read. The way FTS5 drives the query on SQLite, from the other side.
+def walk_match(tokens):
+    """(SQL, params): true exactly when an entry holds every token, as ``tsv @@ match_query(tokens)``, but reading
+    the entry's normalised title and body (in the row) instead of its large out-of-line ``tsv`` for Han tokens.
+
+    A Han token (a character or a bigram of a Han run) is among an entry's tokens exactly when it occurs in the
+    text they were cut from: the normalised title and body, which are stored, except the title beyond TITLE_MAX
+    characters; for such a title the ``tsv`` decides. Latin and digit tokens are whole words: the ``tsv`` decides.
+    """
+    table = SearchEntry._meta.db_table
+    han = [t for t in tokens if normalize.HAN_RE.match(t)]
+    other = [t for t in tokens if not normalize.HAN_RE.match(t)]
+    parts, params = [], []
+    for token in han:
+        parts.append(f'(strpos("{table}"."norm_title", %s) > 0 OR strpos("{table}"."body", %s) > 0)')
+        params += [token, token]
+    if other:
+        parts.append(f'"{table}"."tsv" @@ %s::tsquery')
+        params.append(match_query(other))
+    if not han:
+        return parts[0], params
+    sql = (f'(({" AND ".join(parts)}) OR (char_length("{table}"."norm_title") >= %s '
+           f'AND "{table}"."tsv" @@ %s::tsquery))')
+    return sql, [*params, TITLE_MAX, match_query(tokens)]
+
+
+def _newest_by_walk(queryset, tokens, limit, scope=None):
+    """PostgreSQL, common tokens: the newest ``limit`` matching ids by walking entries newest first, the queryset's
+    conditions tested before the token match (``CASE``) and the match read from the row's text (:func:`walk_match`),
+    so that no entry has its (large, out-of-line) ``tsv`` read. The way FTS5 drives the query on SQLite, from the
+    other side. With a ``scope`` each of its (kind, committee) pairs is walked along the (committee, kind, id)
+    index, at most ``limit`` matches each, and the newest of all are kept; without, the primary key is walked.
     None when the conditions cannot be lifted out of the queryset (they involve a join).
     """
     table = SearchEntry._meta.db_table
@@ -444,9 +497,17 @@ def _newest_by_walk(queryset, q, limit):
         return []
     except FullResultSet:
         where, params = "", []
-    match = f'"{table}"."tsv" @@ %s::tsquery'
+    match, match_params = walk_match(tokens)
     condition = f"CASE WHEN {where} THEN {match} ELSE false END" if where else match
+    walk = f'SELECT "{table}"."id" FROM "{table}" WHERE {{}}{condition} ORDER BY "{table}"."id" DESC LIMIT %s'
+    if not scope:
+        sql, args = walk.format(""), [*params, *match_params, limit]
+    else:
+        pairs = [(kind, int(c)) for kind, committees in scope for c in committees]
+        pair = f'"{table}"."committee_id" = %s AND "{table}"."kind" = %s AND '
+        sql = " UNION ALL ".join(f"({walk.format(pair)})" for _pair in pairs)
+        sql = f"SELECT id FROM ({sql}) AS walked ORDER BY id DESC LIMIT %s"
+        args = [arg for kind, c in pairs for arg in (c, kind, *params, *match_params, limit)] + [limit]
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT "{table}"."id" FROM "{table}" WHERE {condition} ORDER BY "{table}"."id" DESC '
-                       f"LIMIT %s", [*params, q, limit])
+        cursor.execute(sql, args)
         return [pk for (pk,) in cursor.fetchall()]

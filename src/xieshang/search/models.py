@@ -43,7 +43,10 @@ class SearchEntry(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="uniq_search_entry")]
-        indexes = [models.Index(fields=["committee", "kind"]), models.Index(fields=["kind", "parent_id"])]
+        # (committee, kind, id): PostgreSQL walks one committee's entries of a kind newest first along it
+        # (index._newest_by_walk); it also serves what (committee, kind) did.
+        indexes = [models.Index(fields=["committee", "kind", "id"], name="search_entry_committee_kind_id"),
+                   models.Index(fields=["kind", "parent_id"])]
         verbose_name = _("检索条目")
         verbose_name_plural = _("检索条目")
 

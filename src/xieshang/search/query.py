@@ -27,14 +27,28 @@ class SearchResults(QuerySet):
     """The ranked results of :func:`search`: a SearchEntry queryset whose count stops at RANK_WINDOW.
 
     ``is_capped`` is true when the query matched more than RANK_WINDOW entries (the count is a lower bound).
+    ``window_count``: how many entries the window holds, known when it was read, so that counting the results
+    (the paginator does) costs no query; dropped as soon as the results are filtered further.
     """
 
     is_capped = False
+    window_count = None
 
     def _clone(self):
         clone = super()._clone()
         clone.is_capped = self.is_capped
+        clone.window_count = self.window_count
         return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        clone.window_count = None
+        return clone
+
+    def count(self):
+        if self.window_count is not None and not self.query.is_sliced:
+            return self.window_count
+        return super().count()
 
 
 @dataclass
@@ -106,8 +120,9 @@ def search(user, text, filters=None):
     if scope is not None and filters.committee_id:
         scope = [(kind, [filters.committee_id]) for kind, committees in scope if filters.committee_id in committees]
     window = index.newest_matching_ids(qs, tokens, RANK_WINDOW + 1, scope=scope)
-    ranked = SearchResults(model=SearchEntry).filter(pk__in=window[:RANK_WINDOW])
+    ranked = index.with_ids(SearchResults(model=SearchEntry), window[:RANK_WINDOW])
     ranked.is_capped = len(window) > RANK_WINDOW
+    ranked.window_count = len(window[:RANK_WINDOW])
     if terms:
         hits = sum((Case(When(norm_title__contains=t, then=Value(1)), default=Value(0), output_field=IntegerField())
                     for t in terms), Value(0))

@@ -41,16 +41,17 @@ def world(personas):
 
 
 
-@pytest.fixture(params=["index", "walk"])
+@pytest.fixture(params=["index", "walk", "committees"])
 def match_path(request, monkeypatch):
-    """On PostgreSQL, run the test once as the GIN index answers and once walking the entries newest first
-    (``index._newest_by_walk``, chosen for common tokens on a large index). SQLite has one path."""
-    if request.param == "walk":
+    """On PostgreSQL, run the test once for each way the newest matches are found (``index.walk_plan``): the GIN
+    index, the primary key walked newest first, and each in-scope committee walked newest first (the walks are
+    chosen for common tokens on a large index). SQLite has one path."""
+    if request.param != "index":
         from django.db import connection
 
         if connection.vendor != "postgresql":
             pytest.skip("PostgreSQL only: SQLite has one path")
-        monkeypatch.setattr(index, "walk_is_cheaper", lambda *args: True)
+        monkeypatch.setattr(index, "walk_plan", lambda *args: request.param)
     return request.param
 
 

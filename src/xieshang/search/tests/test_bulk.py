@@ -88,6 +88,20 @@ def test_results_beyond_the_window_are_counted_as_a_lower_bound(world, monkeypat
     assert not exact.is_capped and exact.count() == 1
 
 
+def test_the_results_are_counted_without_a_query_until_they_are_filtered_further(world, django_assert_num_queries):
+    made = [world.add(f"关于河道治理的第{i}条建议") for i in range(3)]
+    results = query.search(world.proposal_staff, "河道")
+    with django_assert_num_queries(0):
+        assert results.count() == 3  # the window read by the search
+        assert results.order_by("id").count() == 3
+    narrowed = results.filter(object_id=made[0].pk)
+    with django_assert_num_queries(1):
+        assert narrowed.count() == 1
+    with django_assert_num_queries(1):
+        assert results[:2].count() == 2
+    assert sorted(e.object_id for e in results) == sorted(p.pk for p in made)
+
+
 def test_the_search_page_says_when_the_count_is_a_lower_bound(world, client, login, monkeypatch):
     from django.urls import reverse
 

@@ -86,6 +86,7 @@ def test_the_scope_query_names_kinds_and_committees():
         "('@kdocument' & ('@c3' | '@c1')) | ('@kmember' & ('@c1'))")
 
 
+@pytest.mark.usefixtures("match_path")
 @pytest.mark.parametrize("persona", ["member", "dept_handler", "info_editor", "city_editor", "outsider"])
 def test_a_search_narrowed_by_the_scope_finds_what_the_visibility_alone_finds(spread, persona, monkeypatch):
     user = getattr(spread, persona)
