@@ -5,6 +5,8 @@ Both must give exactly what the row-by-row path gives; CI runs this file on SQLi
 
 import pytest
 
+from django.db import connection
+
 from xieshang.search import index, normalize, query
 from xieshang.search.models import SearchEntry
 
@@ -44,6 +46,13 @@ def test_bulk_rebuild_with_deferred_fulltext_equals_row_by_row_indexing(world, w
     assert found(world.proposal_staff, "典农河") == [("proposal", new.pk)]
     SearchEntry.objects.filter(kind="proposal", object_id=new.pk).delete()
     assert found(world.proposal_staff, "典农河") == []
+    if connection.vendor == "sqlite":
+        # Built without merging as it went, then merged: a sound index, with FTS5's merge defaults back.
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
+            cursor.execute("SELECT k, v FROM search_fts_config WHERE k IN ('automerge', 'crisismerge')")
+            assert dict(cursor.fetchall()) == {"automerge": index.FTS5_AUTOMERGE,
+                                               "crisismerge": index.FTS5_CRISISMERGE}
 
 
 def test_a_failed_bulk_load_restores_the_fulltext_index(world):
