@@ -513,14 +513,14 @@ def _newest_by_walk(queryset, tokens, limit, scope=None):
         where, params = "", []
     match, match_params = walk_match(tokens)
     condition = f"CASE WHEN {where} THEN {match} ELSE false END" if where else match
-    walk = f'SELECT "{table}"."id" FROM "{table}" WHERE {{}}{condition} ORDER BY "{table}"."id" DESC LIMIT %s'
+    select, newest = f'SELECT "{table}"."id" FROM "{table}" WHERE ', f' ORDER BY "{table}"."id" DESC LIMIT %s'
     if not scope:
-        sql, args = walk.format(""), [*params, *match_params, limit]
+        sql, args = select + condition + newest, [*params, *match_params, limit]
     else:
         pairs = [(kind, int(c)) for kind, committees in scope for c in committees]
-        pair = f'"{table}"."committee_id" = %s AND "{table}"."kind" = %s AND '
-        sql = " UNION ALL ".join(f"({walk.format(pair)})" for _pair in pairs)
-        sql = f"SELECT id FROM ({sql}) AS walked ORDER BY id DESC LIMIT %s"
+        in_pair = f'"{table}"."committee_id" = %s AND "{table}"."kind" = %s AND '
+        walks = " UNION ALL ".join(f"({select}{in_pair}{condition}{newest})" for _pair in pairs)
+        sql = f"SELECT id FROM ({walks}) AS walked ORDER BY id DESC LIMIT %s"
         args = [arg for kind, c in pairs for arg in (c, kind, *params, *match_params, limit)] + [limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
