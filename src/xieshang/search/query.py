@@ -28,25 +28,22 @@ class SearchResults(QuerySet):
 
     ``is_capped`` is true when the query matched more than RANK_WINDOW entries (the count is a lower bound).
     ``window_count``: how many entries the window holds, known when it was read, so that counting the results
-    (the paginator does) costs no query; dropped as soon as the results are filtered further.
+    (the paginator does) costs no query, as long as the conditions are those the window was read with
+    (``window_where``); results filtered further are counted by the database.
     """
 
     is_capped = False
     window_count = None
+    window_where = None
 
     def _clone(self):
         clone = super()._clone()
         clone.is_capped = self.is_capped
-        clone.window_count = self.window_count
-        return clone
-
-    def _filter_or_exclude(self, negate, args, kwargs):
-        clone = super()._filter_or_exclude(negate, args, kwargs)
-        clone.window_count = None
+        clone.window_count, clone.window_where = self.window_count, self.window_where
         return clone
 
     def count(self):
-        if self.window_count is not None and not self.query.is_sliced:
+        if self.window_count is not None and not self.query.is_sliced and self.query.where == self.window_where:
             return self.window_count
         return super().count()
 
@@ -122,7 +119,7 @@ def search(user, text, filters=None):
     window = index.newest_matching_ids(qs, tokens, RANK_WINDOW + 1, scope=scope)
     ranked = index.with_ids(SearchResults(model=SearchEntry), window[:RANK_WINDOW])
     ranked.is_capped = len(window) > RANK_WINDOW
-    ranked.window_count = len(window[:RANK_WINDOW])
+    ranked.window_count, ranked.window_where = len(window[:RANK_WINDOW]), ranked.query.where.clone()
     if terms:
         hits = sum((Case(When(norm_title__contains=t, then=Value(1)), default=Value(0), output_field=IntegerField())
                     for t in terms), Value(0))

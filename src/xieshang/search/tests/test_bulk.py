@@ -108,6 +108,12 @@ def test_the_results_are_counted_without_a_query_until_they_are_filtered_further
         assert narrowed.count() == 1
     with django_assert_num_queries(1):
         assert results[:2].count() == 2
+    with django_assert_num_queries(1):
+        assert results.exclude(object_id=made[0].pk).count() == 2
+    with django_assert_num_queries(1):
+        assert results.extra(where=["1 = 0"]).count() == 0
+    assert results.none().count() == 0
+    assert results.complex_filter({"object_id": made[1].pk}).count() == 1
     assert sorted(e.object_id for e in results) == sorted(p.pk for p in made)
 
 
