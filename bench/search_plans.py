@@ -45,7 +45,7 @@ def main():
         for share, token in picked:
             timings = {}
             for plan in ("index", "committees", "walk"):
-                index.walk_plan = lambda *args, plan=plan: plan
+                index.walk_plan = lambda *args, plan=plan, **kwargs: plan
                 best, ids = None, []
                 for _ in range(3):
                     started = time.perf_counter()

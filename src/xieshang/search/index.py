@@ -343,15 +343,16 @@ def match(queryset, tokens, *, any_token=False, scope=None):
                           params=[q])
 
 
-def newest_matching_ids(queryset, tokens, limit, *, scope=None):
+def newest_matching_ids(queryset, tokens, limit, *, scope=None, visible=None):
     """The ids of the ``limit`` highest-id entries of ``queryset`` containing every token, highest first.
 
     On SQLite the full-text table drives the query (its posting lists are read newest first and each
     posting is checked against the queryset's conditions), so the walk stops after ``limit`` hits however
     many entries match. On PostgreSQL the GIN index gives the matches and the newest are kept (top-N sort),
     narrowed by ``scope`` ([(kind, committee ids)] where the queryset's entries can lie, see
-    :func:`scope_query`), unless the tokens are common (:func:`walk_plan`): then reading every match would cost
-    more than walking the entries newest first, see :func:`_newest_by_walk`.
+    :func:`scope_query`), unless the tokens are common (:func:`walk_plan`, given ``visible``, the share of the
+    entries the queryset holds when known): then reading every match would cost more than walking the entries
+    newest first, see :func:`_newest_by_walk`.
     """
     if not tokens:
         return list(queryset.order_by("-id").values_list("id", flat=True)[:limit])
@@ -360,7 +361,7 @@ def newest_matching_ids(queryset, tokens, limit, *, scope=None):
     if connection.vendor == "postgresql":
         if scope is not None and not scope:
             return []  # the entries can lie nowhere: nothing is visible
-        plan = walk_plan(tokens, limit, scope)
+        plan = walk_plan(tokens, limit, scope, visible=visible)
         if plan != "index":
             walked = _newest_by_walk(queryset, tokens, limit, scope if plan == "committees" else None)
             if walked is not None:
@@ -440,12 +441,13 @@ def _lexeme_stats():
     return _stats["shares"], _stats["entries"]
 
 
-def walk_plan(tokens, limit, scope=None):
+def walk_plan(tokens, limit, scope=None, *, visible=None):
     """PostgreSQL: how the newest ``limit`` matches of ``tokens`` are found most cheaply for a user whose entries
     lie in ``scope``: "index" (the GIN index), "committees" (each in-scope (kind, committee) walked newest first)
     or "walk" (the primary key walked newest first); see the costs above. The share of entries holding every token
     is estimated from ANALYZE's statistics (independent tokens; a token missing from them is rare, share 0), and so
-    are the shares of the scope's kinds and committees.
+    are the shares of the scope's kinds and committees. Without a scope, ``visible`` is the share of the entries the
+    user sees when it is known (the sysadmin: every entry of the kinds asked for), else 1 / WALK_VISIBLE.
     """
     shares, entries = _lexeme_stats()
     share = 1.0
@@ -454,7 +456,8 @@ def walk_plan(tokens, limit, scope=None):
     if share <= 0:
         return "index"
     if not scope:
-        costs = {"index": share * entries, "walk": limit / share * WALK_VISIBLE * PK_ROW_COST}
+        seen = visible if visible else 1 / WALK_VISIBLE
+        costs = {"index": share * entries, "walk": limit / share / seen * PK_ROW_COST}
     else:
         pairs = [(kind, c) for kind, committees in scope for c in committees]
         pair_rows = [shares.get(f"@k{kind}", 0.0) * shares.get(f"@c{c}", 0.0) * entries for kind, c in pairs]
@@ -466,6 +469,14 @@ def walk_plan(tokens, limit, scope=None):
         if len(pairs) <= MAX_WALKED_PAIRS:
             costs["committees"] = sum(min(rows, limit / share) for rows in pair_rows)
     return min(costs, key=costs.get)
+
+
+def share_of_kinds(kinds=None):
+    """The share of the entries that are of ``kinds`` (all: 1), from PostgreSQL's statistics."""
+    if kinds is None:
+        return 1.0
+    shares, _entries = _lexeme_stats()
+    return min(1.0, sum(shares.get(f"@k{kind}", 0.0) for kind in kinds))
 
 
 def walk_match(tokens):

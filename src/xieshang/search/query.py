@@ -16,6 +16,8 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from xieshang.org import roles
+
 from . import index, normalize, registry
 from .models import SearchEntry
 
@@ -88,6 +90,15 @@ def scope_lexemes(user, kinds=None):
     return out
 
 
+def _in_committee(scope, committee_id, kinds):
+    """The scope of a search filtered to one committee: that committee for each kind whose scope holds it; for
+    the sysadmin (``scope`` None: anywhere), for each kind asked for."""
+    if scope is None:
+        return [(provider.kind, [committee_id]) for provider in registry.all_providers()
+                if kinds is None or provider.kind in kinds]
+    return [(kind, [committee_id]) for kind, committees in scope if committee_id in committees]
+
+
 def search(user, text, filters=None):
     """A queryset of the SearchEntry rows ``user`` may see that match ``text`` and ``filters``, ranked."""
     filters = filters or Filters()
@@ -113,10 +124,14 @@ def search(user, text, filters=None):
     # The ids of the newest RANK_WINDOW matches first (an ordered walk that stops early; read here, not as a
     # subquery, since the full-text condition names the table), then only those rows are ranked.
     kinds = [filters.kind] if filters.kind else None
-    scope = scope_lexemes(user, kinds) if tokens and index.uses_scope_lexemes() else None
-    if scope is not None and filters.committee_id:
-        scope = [(kind, [filters.committee_id]) for kind, committees in scope if filters.committee_id in committees]
-    window = index.newest_matching_ids(qs, tokens, RANK_WINDOW + 1, scope=scope)
+    scope, visible = None, None
+    if tokens and index.uses_scope_lexemes():
+        scope = scope_lexemes(user, kinds)
+        if filters.committee_id:
+            scope = _in_committee(scope, filters.committee_id, kinds)
+        elif scope is None and filters == Filters(kind=filters.kind) and roles.is_sysadmin(user):
+            visible = index.share_of_kinds(kinds)  # the sysadmin sees every entry of the kinds asked for
+    window = index.newest_matching_ids(qs, tokens, RANK_WINDOW + 1, scope=scope, visible=visible)
     ranked = index.with_ids(SearchResults(model=SearchEntry), window[:RANK_WINDOW])
     ranked.is_capped = len(window) > RANK_WINDOW
     ranked.window_count, ranked.window_where = len(window[:RANK_WINDOW]), ranked.query.where.clone()

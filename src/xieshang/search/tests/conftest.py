@@ -51,7 +51,7 @@ def match_path(request, monkeypatch):
 
         if connection.vendor != "postgresql":
             pytest.skip("PostgreSQL only: SQLite has one path")
-        monkeypatch.setattr(index, "walk_plan", lambda *args: request.param)
+        monkeypatch.setattr(index, "walk_plan", lambda *args, **kwargs: request.param)
     return request.param
 
 

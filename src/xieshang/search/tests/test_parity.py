@@ -90,6 +90,15 @@ def test_without_a_scope_the_walk_is_chosen_for_tokens_common_on_a_large_index(m
     assert index.walk_plan(["学"], 1001) == "index"  # a small index: the GIN index reads few rows anyway
 
 
+def test_a_user_known_to_see_every_entry_is_walked_sooner(monkeypatch):
+    # walk: limit / share / visible · PK_ROW_COST; the sysadmin sees every entry (visible 1, not 1 / 20).
+    monkeypatch.setattr(index, "_lexeme_stats", lambda: ({"专": 0.05, "罕": 0.002, "@kdocument": 0.8}, 1_000_000))
+    assert index.walk_plan(["专"], 1001) == "index"  # 50,000 against 120,120
+    assert index.walk_plan(["专"], 1001, visible=1.0) == "walk"  # 50,000 against 6,006
+    assert index.walk_plan(["罕"], 1001, visible=1.0) == "index"  # 2,000 against 150,150
+    assert index.share_of_kinds(["document"]) == 0.8 and index.share_of_kinds(None) == 1.0
+
+
 def test_with_a_scope_the_committees_are_walked_when_the_gin_rows_in_it_are_more(monkeypatch):
     # In scope: each (kind, committee)'s share of the entries; GIN: (share + SCOPE_POSTINGS_COST) · in-scope rows;
     # committees: per pair at most limit / share rows; walk: limit / share · entries / in-scope · PK_ROW_COST.
@@ -129,7 +138,7 @@ def test_the_shares_come_from_postgresql_statistics(corpus, monkeypatch):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk is PostgreSQL's")
 def test_the_walk_declines_a_condition_that_needs_a_join_and_the_index_answers(corpus, monkeypatch):
-    monkeypatch.setattr(index, "walk_plan", lambda *args: "walk")
+    monkeypatch.setattr(index, "walk_plan", lambda *args, **kwargs: "walk")
     qs = SearchEntry.objects.filter(committee__name=corpus.district.name)
     assert index._newest_by_walk(qs, ["小区"], 10) is None
     expected = sorted((e.id for e in SearchEntry.objects.all() if "小区" in e.tokens.split()), reverse=True)

@@ -94,3 +94,36 @@ def test_a_search_narrowed_by_the_scope_finds_what_the_visibility_alone_finds(sp
     narrowed = {t: [e.pk for e in query.search(user, t)] for t in texts}
     monkeypatch.setattr(query, "scope_lexemes", lambda *a, **k: None)
     assert narrowed == {t: [e.pk for e in query.search(user, t)] for t in texts}
+
+
+@pytest.mark.usefixtures("match_path")
+@pytest.mark.parametrize("persona", ["sysadmin", "member", "city_editor", "dept_handler"])
+def test_a_committee_filter_narrows_the_index_for_everyone_and_finds_the_same(spread, persona, monkeypatch):
+    # The sysadmin has no scope (entries anywhere): a committee filter gives one; both must find what the
+    # visibility and the filter alone find.
+    user = getattr(spread, persona)
+    texts = ["典农河", "河", "排污口", "资料", "委员"]
+    wanted = []
+    for committee in (spread.district, spread.city):
+        filters = query.Filters(committee_id=committee.pk)
+        wanted.append({t: [e.pk for e in query.search(user, t, filters)] for t in texts})
+    monkeypatch.setattr(index, "uses_scope_lexemes", lambda: False)
+    for committee, narrowed in zip((spread.district, spread.city), wanted):
+        filters = query.Filters(committee_id=committee.pk)
+        assert narrowed == {t: [e.pk for e in query.search(user, t, filters)] for t in texts}, committee.code
+    assert any(found for committee in wanted for found in committee.values())
+
+
+def test_the_sysadmin_without_filters_is_planned_as_seeing_every_entry(spread, monkeypatch):
+    seen = []
+    monkeypatch.setattr(index, "uses_scope_lexemes", lambda: True)
+    monkeypatch.setattr(index, "share_of_kinds", lambda kinds: 0.5 if kinds else 1.0)
+    monkeypatch.setattr(index, "newest_matching_ids", lambda qs, tokens, limit, scope=None, visible=None: seen.append(
+        (scope, visible)) or [])
+    query.search(spread.sysadmin, "河")
+    assert query.scope_lexemes(spread.sysadmin, ["proposal"]) is None  # proposals may lie anywhere for them
+    query.search(spread.sysadmin, "河", query.Filters(kind="proposal"))
+    query.search(spread.sysadmin, "河", query.Filters(year=2026))  # another filter: how much it leaves is unknown
+    query.search(spread.member, "河")
+    assert seen[:3] == [(None, 1.0), (None, 0.5), (None, None)]
+    assert seen[3][0] and seen[3][1] is None
