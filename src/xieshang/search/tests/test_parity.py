@@ -80,37 +80,37 @@ def test_a_member_sees_the_same_matches_whichever_path_answers(corpus):
 
 
 def test_without_a_scope_the_walk_is_chosen_for_tokens_common_on_a_large_index(monkeypatch):
-    # GIN: share · entries rows; walk: limit / share · WALK_VISIBLE · PK_ROW_COST (= limit / share · 6).
-    monkeypatch.setattr(index, "_lexeme_stats", lambda: ({"学": 0.6, "生": 0.5, "专": 0.05}, 1_000_000))
-    assert index.walk_plan(["学"], 1001) == "walk"  # 600,000 against 10,010
-    assert index.walk_plan(["学", "生"], 1001) == "walk"  # 0.3 together: 300,000 against 20,020
-    assert index.walk_plan(["专"], 1001) == "index"  # 50,000 against 120,120
+    # GIN: share · entries rows; walk: limit / share · WALK_VISIBLE · PK_ROW_COST (= limit / share · 2).
+    monkeypatch.setattr(index, "_lexeme_stats", lambda: ({"学": 0.6, "生": 0.5, "专": 0.02}, 1_000_000))
+    assert index.walk_plan(["学"], 1001) == "walk"  # 600,000 against 3,337
+    assert index.walk_plan(["学", "生"], 1001) == "walk"  # 0.3 together: 300,000 against 6,673
+    assert index.walk_plan(["专"], 1001) == "index"  # 20,000 against 100,100
     assert index.walk_plan(["学", "罕见"], 1001) == "index"  # a token missing from the statistics is rare
-    monkeypatch.setattr(index, "_lexeme_stats", lambda: ({"学": 0.6}, 10_000))
-    assert index.walk_plan(["学"], 1001) == "index"  # a small index: the GIN index reads few rows anyway
+    monkeypatch.setattr(index, "_lexeme_stats", lambda: ({"学": 0.6}, 2_000))
+    assert index.walk_plan(["学"], 1001) == "index"  # a small index: the GIN index reads few rows (1,200) anyway
 
 
 def test_a_user_known_to_see_every_entry_is_walked_sooner(monkeypatch):
     # walk: limit / share / visible · PK_ROW_COST; the sysadmin sees every entry (visible 1, not 1 / 20).
-    monkeypatch.setattr(index, "_lexeme_stats", lambda: ({"专": 0.05, "罕": 0.002, "@kdocument": 0.8}, 1_000_000))
-    assert index.walk_plan(["专"], 1001) == "index"  # 50,000 against 120,120
-    assert index.walk_plan(["专"], 1001, visible=1.0) == "walk"  # 50,000 against 6,006
-    assert index.walk_plan(["罕"], 1001, visible=1.0) == "index"  # 2,000 against 150,150
+    monkeypatch.setattr(index, "_lexeme_stats", lambda: ({"专": 0.02, "罕": 0.002, "@kdocument": 0.8}, 1_000_000))
+    assert index.walk_plan(["专"], 1001) == "index"  # 20,000 against 100,100
+    assert index.walk_plan(["专"], 1001, visible=1.0) == "walk"  # 20,000 against 5,005
+    assert index.walk_plan(["罕"], 1001, visible=1.0) == "index"  # 2,000 against 50,050
     assert index.share_of_kinds(["document"]) == 0.8 and index.share_of_kinds(None) == 1.0
 
 
 def test_with_a_scope_the_committees_are_walked_when_the_gin_rows_in_it_are_more(monkeypatch):
     # In scope: each (kind, committee)'s share of the entries; GIN: (share + SCOPE_POSTINGS_COST) · in-scope rows;
     # committees: per pair at most limit / share rows; walk: limit / share · entries / in-scope · PK_ROW_COST.
-    stats = {"学": 0.6, "合": 0.3, "连": 0.09, "@kdocument": 1.0, "@kmember": 0.01, "@c1": 0.05, "@c2": 0.05}
+    stats = {"学": 0.6, "合": 0.3, "连": 0.09, "@kdocument": 1.0, "@kmember": 0.001, "@c1": 0.05, "@c2": 0.05}
     monkeypatch.setattr(index, "_lexeme_stats", lambda: (stats, 1_000_000))
     one_committee = [("document", [1])]  # 50,000 entries in scope
-    assert index.walk_plan(["学"], 1001, one_committee) == "committees"  # 1,668 rows against 35,000 (GIN), 10,010 (walk)
-    assert index.walk_plan(["合"], 1001, one_committee) == "committees"  # 3,337 against 20,000
-    assert index.walk_plan(["连"], 1001, one_committee) == "index"  # 9,500 against 11,122
-    assert index.walk_plan(["学"], 1001, [("member", [1, 2])]) == "index"  # 1,000 in scope: GIN 700, committees 1,000
+    assert index.walk_plan(["学"], 1001, one_committee) == "committees"  # 1,668 rows against 35,000 (GIN), 3,337
+    assert index.walk_plan(["合"], 1001, one_committee) == "committees"  # 3,337 against 20,000 (GIN), 6,673
+    assert index.walk_plan(["连"], 1001, one_committee) == "index"  # 9,500 against 11,122 and 22,244
+    assert index.walk_plan(["学"], 1001, [("member", [1, 2])]) == "index"  # 100 in scope: GIN 70, committees 100
     assert index.walk_plan(["学"], 1001, [("document", [7])]) == "index"  # a committee missing from the statistics
-    # A document committee and the member directories of seven more: walked pair by pair (5,168 rows against 9,354
+    # A document committee and the member directories of seven more: walked pair by pair (2,018 rows against 3,313
     # along the primary key); one more pair and they are too many to walk one by one (each repeats the visibility
     # condition): the primary key instead.
     stats.update({f"@c{c}": 0.05 for c in range(2, 10)})
