@@ -458,17 +458,18 @@ def walk_plan(tokens, limit, scope=None, *, visible=None):
         return "index"
     if not scope:
         seen = visible if visible else 1 / WALK_VISIBLE
-        costs = {"index": share * entries, "walk": limit / share / seen * PK_ROW_COST}
+        costs = {"index": share * entries}
     else:
         pairs = [(kind, c) for kind, committees in scope for c in committees]
         pair_rows = [shares.get(f"@k{kind}", 0.0) * shares.get(f"@c{c}", 0.0) * entries for kind, c in pairs]
         in_scope = min(float(entries), sum(pair_rows))
         if in_scope <= 0:
             return "index"
-        costs = {"index": (share + SCOPE_POSTINGS_COST) * in_scope,
-                 "walk": limit / share * entries / in_scope * PK_ROW_COST}
+        seen = in_scope / entries
+        costs = {"index": (share + SCOPE_POSTINGS_COST) * in_scope}
         if len(pairs) <= MAX_WALKED_PAIRS:
             costs["committees"] = sum(min(rows, limit / share) for rows in pair_rows)
+    costs["walk"] = limit / share / seen * PK_ROW_COST
     return min(costs, key=costs.get)
 
 
@@ -490,7 +491,7 @@ def walk_match(tokens):
     """
     table = SearchEntry._meta.db_table
     han = [t for t in tokens if normalize.HAN_RE.match(t)]
-    other = [t for t in tokens if not normalize.HAN_RE.match(t)]
+    other = [t for t in tokens if t not in han]
     parts, params = [], []
     for token in han:
         parts.append(f'(strpos("{table}"."norm_title", %s) > 0 OR strpos("{table}"."body", %s) > 0)')
