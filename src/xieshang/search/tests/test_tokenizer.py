@@ -1,0 +1,118 @@
+"""The whole-text tokeniser (normalize.tokens_and_words) against the run-by-run one it replaced, kept here as the
+reference: the same tokens and the same words, on the seed speech, Traditional and mixed text, and after a
+committee's dictionary changes. The same for the punctuation step of normalize."""
+
+import unicodedata
+
+from itertools import compress
+from operator import add
+from pathlib import Path
+
+import pytest
+
+from xieshang.search import actions, normalize
+from xieshang.search.models import DictionaryTerm
+
+SEEDS = Path(__file__).resolve().parents[4].parent / "shared" / "seeds"
+
+
+def reference_dictionary_words(run, freq):
+    if len(run) < 3:
+        return []
+    out = []
+    n = len(run)
+    contains = freq.__contains__
+    trigrams = list(map(add, map(add, run, run[1:]), run[2:]))
+    for i in compress(range(len(trigrams)), map(contains, trigrams)):
+        if freq[trigrams[i]]:
+            out.append(trigrams[i])
+        end = i + 4
+        while end <= n:
+            fragment = run[i:end]
+            f = freq.get(fragment)
+            if f is None:
+                break
+            if f:
+                out.append(fragment)
+            end += 1
+    return out
+
+
+def reference_tokens_and_words(norm):
+    freq = normalize._jieba().FREQ
+    contains = freq.__contains__
+    tokens, words = [], []
+    for run in normalize.TOKEN_RE.findall(norm):
+        if run[0] > "z":
+            tokens.extend(run)
+            if len(run) > 1:
+                pairs = list(map(add, run, run[1:]))
+                tokens.extend(pairs)
+                words.extend(filter(contains, pairs))
+                if len(run) > 2:
+                    longer = reference_dictionary_words(run, freq)
+                    tokens.extend(longer)
+                    words.extend(longer)
+        else:
+            tokens.append(run)
+            if len(run) >= 3 and not run.isdigit():
+                words.append(run)
+    return list(dict.fromkeys(tokens)), list(dict.fromkeys(words))
+
+
+TEXTS = [
+    "关于加强老旧小区改造的建议",
+    "住房和城乡建设局牵头,PM2.5监测。中华人民共和国成立七十周年",
+    "加強民主監督和民主评议,計程車與軟體產業 2025年第3季度 covid-19 区(qū)委",
+    "河", "政协", "中华人民", "", "a b 12 abc 123",
+]
+
+
+def texts():
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    assert seeds, SEEDS
+    paragraphs = [p for text in seeds for p in text.split("\n") if p.strip()]
+    return [*TEXTS, *paragraphs, "\n".join(seeds)]
+
+
+def check_same_as_reference(texts):
+    for text in texts:
+        norm = normalize.normalize(text)
+        tokens, words = normalize.tokens_and_words(norm)
+        ref_tokens, ref_words = reference_tokens_and_words(norm)
+        assert len(tokens) == len(set(tokens)) and len(words) == len(set(words)), text
+        assert set(tokens) == set(ref_tokens), text
+        assert set(words) == set(ref_words), text
+        assert words == normalize.content_words(tokens), text
+
+
+def reference_normalize(text):
+    if not text:
+        return ""
+    text = normalize.to_simplified(unicodedata.normalize("NFKC", text))
+    return text.translate(str.maketrans(normalize.PUNCTUATION)).lower()
+
+
+def test_normalize_equals_the_translate_reference():
+    for text in [*texts(), "《政協章程》、“三個提高”。ABC「引號」【注】——…·・　〜～"]:
+        assert normalize.normalize(text) == reference_normalize(text), text
+
+
+@pytest.mark.django_db
+def test_tokens_and_words_equal_the_run_by_run_reference():
+    check_same_as_reference(texts())
+
+
+@pytest.mark.django_db
+def test_the_tables_follow_the_committees_dictionary(personas):
+    text = "关于典农河滨水空间与黄河外滩整治的建议"
+    before, _ = normalize.tokens_and_words(normalize.normalize(text))
+    assert "典农河滨" not in before
+    actions.do_add_dictionary_term(personas.district, "典農河濱", actor=personas.office_admin)
+    tokens, words = normalize.tokens_and_words(normalize.normalize(text))
+    assert "典农河滨" in tokens and "典农河滨" in words
+    check_same_as_reference([text, *TEXTS])
+    actions.do_remove_dictionary_term(DictionaryTerm.objects.get(word="典农河滨"), actor=personas.office_admin)
+    tokens, _ = normalize.tokens_and_words(normalize.normalize(text))
+    assert "典农河滨" not in tokens
+    check_same_as_reference([text, *TEXTS])
