@@ -4,8 +4,8 @@ Writes: :func:`schedule` queues (kind, pk) and flushes once the transaction comm
 :func:`reindex` updates or drops one entry; :func:`rebuild` rebuilds everything in bulk through
 :func:`bulk_index`, which tokenises in a process pool when asked and writes rows with one raw statement per
 batch (``COPY`` on PostgreSQL, ``executemany`` on SQLite). Inside :func:`fulltext_deferred` the full-text
-index is built for a bulk load (FTS5 segments not merged until the end; GIN index dropped and created again),
-which is what a full rebuild of a large index uses.
+index is not maintained row by row but rebuilt once at the end (FTS5 ``rebuild``; GIN index dropped and
+created again), which is what a full rebuild of a large index uses.
 Reads: :func:`match` adds the full-text condition to a SearchEntry queryset.
 """
 
@@ -32,16 +32,6 @@ TERM_MAX = 60  # TermCount.term's length; a longer "word" (a run of Latin letter
 # SQLite's FTS5 merge settings: its defaults, and the one used while the full-text index is built in one pass.
 FTS5_AUTOMERGE, FTS5_CRISISMERGE = 4, 16
 BUILD_CRISISMERGE = 64
-# SQLite, inside fulltext_deferred: the FTS5 triggers the block runs with. Entries there before the block ({before}
-# is their highest id) are not in the FTS5 index then (it was emptied; they are indexed again at the end), so only
-# the entries inserted in the block are removed from it or updated in it.
-BULK_TRIGGERS = {
-    "search_fts_ad": "CREATE TRIGGER search_fts_ad AFTER DELETE ON {table} WHEN old.id > {before} BEGIN "
-                     "INSERT INTO search_fts(search_fts, rowid, tokens) VALUES ('delete', old.id, old.tokens); END",
-    "search_fts_au": "CREATE TRIGGER search_fts_au AFTER UPDATE OF tokens ON {table} WHEN old.id > {before} BEGIN "
-                     "INSERT INTO search_fts(search_fts, rowid, tokens) VALUES ('delete', old.id, old.tokens); "
-                     "INSERT INTO search_fts(rowid, tokens) VALUES (new.id, new.tokens); END",
-}
 
 _pending = threading.local()
 
@@ -212,11 +202,9 @@ def _chunks(items, size):
 
 @contextlib.contextmanager
 def fulltext_deferred():
-    """Within the block the full-text index is built for bulk loading rather than maintained row by row.
+    """Within the block, inserts and deletes do not maintain the full-text index; it is rebuilt on exit.
 
-    SQLite: the FTS5 index is emptied; entries inserted in the block are indexed as they come (insert trigger)
-    without merging FTS5's segments, those from before the block are indexed again at the end, then the segments
-    are merged once. Inserting, updating and deleting entries in the block all leave the index exact.
+    SQLite: the FTS5 sync triggers are dropped and re-created, then ``rebuild`` re-reads the whole table.
     PostgreSQL: the GIN index is dropped and built again (``maintenance_work_mem``: XS_SEARCH_BUILD_MEMORY); the
     table is locked for other writers and readers until the transaction ends, so use it for full rebuilds only.
     Must run inside a transaction (both databases have transactional DDL), so a failure restores everything.
@@ -229,24 +217,11 @@ def fulltext_deferred():
             if row:
                 cursor.execute("DROP INDEX search_searchentry_tsv")
         else:
-            # The entries there now are indexed again at the end; those inserted in the block (ids above every
-            # id there now: AUTOINCREMENT) are indexed as they come, by the insert trigger, while the workers
-            # tokenise the next batches, instead of all at the end on one core.
-            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
-            before = int(cursor.fetchone()[0])
             cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
                            [table])
-            triggers = [(name, sql) for name, sql in cursor.fetchall() if name in BULK_TRIGGERS]
+            triggers = [(name, sql) for name, sql in cursor.fetchall() if name.startswith("search_fts_")]
             for name, _sql in triggers:
                 cursor.execute(f"DROP TRIGGER {name}")
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
-            for sql in BULK_TRIGGERS.values():
-                cursor.execute(sql.format(table=table, before=before))
-            # No merging of FTS5's segments while the block writes, one merge at the end: a sixth less time than
-            # merging as it goes (200,000 entries: 28.5 s against 33.9 s), and one segment to read after.
-            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)")
-            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('crisismerge', %s)",
-                           [BUILD_CRISISMERGE])
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -259,11 +234,13 @@ def fulltext_deferred():
                 cursor.execute(row[0])
             cursor.execute(f"ANALYZE {table}")
         else:
-            for name in BULK_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER {name}")
-            cursor.execute(f"INSERT INTO search_fts(rowid, tokens) SELECT id, tokens FROM {table} WHERE id <= %s",
-                           [before])
+            # No merging of FTS5's segments while it re-reads the table, one merge at the end: a sixth less time
+            # than merging as it goes (200,000 entries: 28.5 s against 33.9 s), and one segment to read after.
             # Then FTS5's defaults again, for the entries written one by one.
+            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)")
+            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('crisismerge', %s)",
+                           [BUILD_CRISISMERGE])
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', %s)", [FTS5_AUTOMERGE])
             cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('crisismerge', %s)",
