@@ -32,6 +32,10 @@ TERM_MAX = 60  # TermCount.term's length; a longer "word" (a run of Latin letter
 # SQLite's FTS5 merge settings: its defaults, and the one used while the full-text index is built in one pass.
 FTS5_AUTOMERGE, FTS5_CRISISMERGE = 4, 16
 BUILD_CRISISMERGE = 64
+# SQLite: what the FTS5 index holds for an entry (migration 0010): its tokens and its scope tokens, a private-use
+# character (U+E000, 57344) then c<committee id> and k<kind>. PostgreSQL's tsv holds the same as @c<id> and @k<kind>.
+SCOPE_MARK = "\ue000"
+FTS_INDEXED = "tokens || ' ' || char(57344) || 'c' || committee_id || ' ' || char(57344) || 'k' || kind"
 
 _pending = threading.local()
 
@@ -204,7 +208,8 @@ def _chunks(items, size):
 def fulltext_deferred():
     """Within the block, inserts and deletes do not maintain the full-text index; it is rebuilt on exit.
 
-    SQLite: the FTS5 sync triggers are dropped and re-created, then ``rebuild`` re-reads the whole table.
+    SQLite: the FTS5 sync triggers are dropped and re-created, then the FTS5 index is emptied and filled again
+    from the whole table in one statement.
     PostgreSQL: the GIN index is dropped and built again (``maintenance_work_mem``: XS_SEARCH_BUILD_MEMORY); the
     table is locked for other writers and readers until the transaction ends, so use it for full rebuilds only.
     Must run inside a transaction (both databases have transactional DDL), so a failure restores everything.
@@ -240,7 +245,8 @@ def fulltext_deferred():
             cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)")
             cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('crisismerge', %s)",
                            [BUILD_CRISISMERGE])
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+            cursor.execute(f"INSERT INTO search_fts(rowid, tokens) SELECT id, {FTS_INDEXED} FROM {table}")
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', %s)", [FTS5_AUTOMERGE])
             cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('crisismerge', %s)",
@@ -328,14 +334,14 @@ def match_query(tokens, *, any_token=False):
 
 
 def match(queryset, tokens, *, any_token=False, scope=None):
-    """``queryset`` (of SearchEntry) narrowed to entries containing every token (or any, ``any_token``); on
-    PostgreSQL the GIN index also narrows to ``scope`` (see :func:`scope_query`), which the queryset's own
-    conditions must imply."""
+    """``queryset`` (of SearchEntry) narrowed to entries containing every token (or any, ``any_token``); the
+    full-text index also narrows to ``scope`` (see :func:`scope_query`), which the queryset's own conditions must
+    imply."""
     if not tokens:
         return queryset
     q = match_query(tokens, any_token=any_token)
     if scope and uses_scope_lexemes():
-        q = f"({q}) & ({scope_query(scope)})"
+        q = _and(q, scope_query(scope))
     table = SearchEntry._meta.db_table
     if connection.vendor == "postgresql":
         return queryset.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[q])
@@ -346,30 +352,32 @@ def match(queryset, tokens, *, any_token=False, scope=None):
 def newest_matching_ids(queryset, tokens, limit, *, scope=None, visible=None):
     """The ids of the ``limit`` highest-id entries of ``queryset`` containing every token, highest first.
 
-    On SQLite the full-text table drives the query (its posting lists are read newest first and each
-    posting is checked against the queryset's conditions), so the walk stops after ``limit`` hits however
-    many entries match. On PostgreSQL the GIN index gives the matches and the newest are kept (top-N sort),
-    narrowed by ``scope`` ([(kind, committee ids)] where the queryset's entries can lie, see
-    :func:`scope_query`), unless the tokens are common (:func:`walk_plan`, given ``visible``, the share of the
-    entries the queryset holds when known): then reading every match would cost more than walking the entries
-    newest first, see :func:`_newest_by_walk`.
+    The full-text index narrows the matches to ``scope`` ([(kind, committee ids)] where the queryset's entries can
+    lie, see :func:`scope_query`). On SQLite the full-text table drives the query (its posting lists, intersected
+    with the scope's, are read newest first and each posting is checked against the queryset's conditions), so the
+    walk stops after ``limit`` hits however many entries match. On PostgreSQL the GIN index gives the matches in
+    scope and the newest are kept (top-N sort), unless the tokens are common (:func:`walk_plan`, given ``visible``,
+    the share of the entries the queryset holds when known): then reading every match would cost more than walking
+    the entries newest first, see :func:`_newest_by_walk`.
     """
     if not tokens:
         return list(queryset.order_by("-id").values_list("id", flat=True)[:limit])
+    if scope is not None and not scope:
+        return []  # the entries can lie nowhere: nothing is visible
     q = match_query(tokens)
     table = SearchEntry._meta.db_table
     if connection.vendor == "postgresql":
-        if scope is not None and not scope:
-            return []  # the entries can lie nowhere: nothing is visible
         plan = walk_plan(tokens, limit, scope, visible=visible)
         if plan != "index":
             walked = _newest_by_walk(queryset, tokens, limit, scope if plan == "committees" else None)
             if walked is not None:
                 return walked
         if scope:
-            q = f"({q}) & ({scope_query(scope)})"
+            q = _and(q, scope_query(scope))
         qs = queryset.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[q]).order_by("-id")
     else:
+        if scope:
+            q = _and(q, scope_query(scope))
         qs = queryset.extra(tables=["search_fts"], where=[f'search_fts.rowid = "{table}"."id"', "search_fts MATCH %s"],
                             params=[q], select={"fts_rowid": "search_fts.rowid"}).order_by("-fts_rowid")
     return list(qs.values_list("id", flat=True)[:limit])
@@ -385,14 +393,24 @@ def with_ids(queryset, ids):
 
 
 def uses_scope_lexemes():
-    """Whether the database's index holds the committee and kind lexemes (PostgreSQL, migration 0008)."""
-    return connection.vendor == "postgresql"
+    """Whether the full-text index holds each entry's committee and kind, to narrow a search to a scope (both
+    databases: PostgreSQL since migration 0008, SQLite since 0010; tests switch it off to compare)."""
+    return True
 
 
 def scope_query(scope):
-    """The tsquery of "in one of these (kind, committees)": ``'@kkind' & ('@c1' | '@c2')`` per kind, OR-ed."""
-    return " | ".join(f"('@k{kind}' & (" + " | ".join(f"'@c{int(c)}'" for c in committees) + "))"
-                      for kind, committees in scope)
+    """The full-text query of "in one of these (kind, committees)", per kind its kind and any of its committees,
+    OR-ed: ``'@kkind' & ('@c1' | '@c2')`` for PostgreSQL, ``"\ue000kkind" AND ("\ue000c1" OR "\ue000c2")`` for
+    FTS5."""
+    if connection.vendor == "postgresql":
+        return " | ".join(f"('@k{kind}' & (" + " | ".join(f"'@c{int(c)}'" for c in committees) + "))"
+                          for kind, committees in scope)
+    return " OR ".join(f'("{SCOPE_MARK}k{kind}" AND (' + " OR ".join(f'"{SCOPE_MARK}c{int(c)}"' for c in committees)
+                       + "))" for kind, committees in scope)
+
+
+def _and(query, other):
+    return f"({query}) {'&' if connection.vendor == 'postgresql' else 'AND'} ({other})"
 
 
 # PostgreSQL: how a search finds its newest ``limit`` matches (walk_plan), by the rows each way reads, counted as
@@ -419,6 +437,8 @@ def _lexeme_stats():
     """({lexeme: share of entries holding it} for the most common lexemes ANALYZE keeps for ``tsv`` and the scope
     lexemes of the most common committees and kinds, estimated number of entries), read from PostgreSQL's
     statistics at most every STATS_SECONDS."""
+    if connection.vendor != "postgresql":
+        return {}, 0  # only PostgreSQL plans how to find the matches (see walk_plan)
     key = connection.settings_dict["NAME"]
     now = time.monotonic()
     if _stats["key"] != key or _stats["at"] is None or now - _stats["at"] > STATS_SECONDS:

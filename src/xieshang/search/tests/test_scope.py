@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 
+from django.db import connection
+
 from xieshang.library import actions as library_actions
 from xieshang.opinions import actions as opinion_actions
 from xieshang.opinions import dates
@@ -82,8 +84,12 @@ def test_scope_lexemes_say_anywhere_for_the_sysadmin_and_nowhere_for_an_outsider
 
 
 def test_the_scope_query_names_kinds_and_committees():
-    assert index.scope_query([("document", [3, 1]), ("member", [1])]) == (
-        "('@kdocument' & ('@c3' | '@c1')) | ('@kmember' & ('@c1'))")
+    query = index.scope_query([("document", [3, 1]), ("member", [1])])
+    if connection.vendor == "postgresql":
+        assert query == "('@kdocument' & ('@c3' | '@c1')) | ('@kmember' & ('@c1'))"
+    else:
+        assert query == ('("\ue000kdocument" AND ("\ue000c3" OR "\ue000c1")) OR '
+                         '("\ue000kmember" AND ("\ue000c1"))')
 
 
 @pytest.mark.usefixtures("match_path")
@@ -127,3 +133,37 @@ def test_the_sysadmin_without_filters_is_planned_as_seeing_every_entry(spread, m
     query.search(spread.member, "河")
     assert seen[:3] == [(None, 1.0), (None, 0.5), (None, None)]
     assert seen[3][0] and seen[3][1] is None
+
+
+def in_scope(scope, tokens=("典农",)):
+    """(kind, committee) of the entries the full-text index finds for ``tokens`` within ``scope``, by both reads."""
+    everything = SearchEntry.objects.all()
+    newest = index.newest_matching_ids(everything, list(tokens), 100, scope=scope)
+    matched = index.match(everything, list(tokens), scope=scope).values_list("pk", flat=True)
+    assert sorted(newest) == sorted(matched)
+    return set(SearchEntry.objects.filter(pk__in=newest).values_list("kind", "committee_id"))
+
+
+def test_the_fulltext_index_itself_narrows_to_the_scope(spread):
+    # Not through the visibility condition: the queryset holds every entry, so only the index's scope narrows.
+    district, city = spread.district.pk, spread.city.pk
+    assert in_scope(None) >= {("proposal", district), ("opinion", district), ("opinion", city)}
+    assert in_scope([("opinion", [city])]) == {("opinion", city)}
+    assert in_scope([("opinion", [district, city]), ("document", [district])]) == {
+        ("opinion", district), ("opinion", city), ("document", district)}
+    assert in_scope([("member", [city])], tokens=("资料",)) == set()
+
+
+def test_the_scope_in_the_index_follows_an_entrys_committee_and_kind(spread):
+    entry = SearchEntry.objects.get(kind="document")
+    SearchEntry.objects.filter(pk=entry.pk).update(committee=spread.city)
+    assert in_scope([("document", [spread.city.pk])]) == {("document", spread.city.pk)}
+    assert in_scope([("document", [spread.district.pk])]) == set()
+    SearchEntry.objects.filter(pk=entry.pk).update(kind="archived")
+    assert in_scope([("document", [spread.city.pk])]) == set()
+    assert in_scope([("archived", [spread.city.pk])]) == {("archived", spread.city.pk)}
+    SearchEntry.objects.filter(pk=entry.pk).delete()
+    assert in_scope([("archived", [spread.city.pk])]) == set()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
