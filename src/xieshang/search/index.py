@@ -364,7 +364,7 @@ def newest_matching_ids(queryset, tokens, limit, *, scope=None, visible=None):
         return list(queryset.order_by("-id").values_list("id", flat=True)[:limit])
     if scope is not None and not scope:
         return []  # the entries can lie nowhere: nothing is visible
-    q = match_query(tokens)
+    q = _and(match_query(tokens), scope_query(scope)) if scope else match_query(tokens)
     table = SearchEntry._meta.db_table
     if connection.vendor == "postgresql":
         plan = walk_plan(tokens, limit, scope, visible=visible)
@@ -372,12 +372,8 @@ def newest_matching_ids(queryset, tokens, limit, *, scope=None, visible=None):
             walked = _newest_by_walk(queryset, tokens, limit, scope if plan == "committees" else None)
             if walked is not None:
                 return walked
-        if scope:
-            q = _and(q, scope_query(scope))
         qs = queryset.extra(where=[f'"{table}"."tsv" @@ %s::tsquery'], params=[q]).order_by("-id")
     else:
-        if scope:
-            q = _and(q, scope_query(scope))
         qs = queryset.extra(tables=["search_fts"], where=[f'search_fts.rowid = "{table}"."id"', "search_fts MATCH %s"],
                             params=[q], select={"fts_rowid": "search_fts.rowid"}).order_by("-fts_rowid")
     return list(qs.values_list("id", flat=True)[:limit])

@@ -68,11 +68,20 @@ TEXTS = [
 ]
 
 
+LONG = (
+    "各位委員、同志們：今天我們召開區委政協工作會議，深入學習貫徹習近平新時代中國特色社會主義思想，"
+    "圍繞「十四五」規劃和2035年遠景目標，加強民主監督，推動生態環境保護、老舊小區改造加裝電梯、"
+    "典農河水質綜合治理、黃河流域高質量發展等重點工作。區(qū)委書記_總書記*%強調，要堅持問題導向，"
+    "PM2.5平均濃度下降到28微克/立方米；中华人民共和国成立七十五周年，住房和城乡建设局牵头落实。"
+    "【责任编辑：张三】 上一篇 下一篇 扫一扫分享 — 版权所有 © 2025 ……"
+)
+
+
 def texts():
+    """Built-in texts, and the seed speech's paragraphs when ../shared/seeds is beside the checkout."""
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    assert seeds, SEEDS
     paragraphs = [p for text in seeds for p in text.split("\n") if p.strip()]
-    return [*TEXTS, *paragraphs, "\n".join(seeds)]
+    return [*TEXTS, LONG, *LONG.split("，"), *paragraphs, "\n".join(seeds)]
 
 
 def check_same_as_reference(texts):
