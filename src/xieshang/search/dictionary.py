@@ -25,10 +25,12 @@ def version():
         from .models import DictionaryTerm
 
         try:
-            agg = DictionaryTerm.objects.aggregate(n=Count("id"), last=Max("id"))
-            _state["version"] = (agg["n"], agg["last"])
+            # The latest time as well: a term added in a transaction that rolled back and the next one added
+            # can share count and id (SQLite reuses the rolled-back id), not the time they were added.
+            agg = DictionaryTerm.objects.aggregate(n=Count("id"), last=Max("id"), latest=Max("created_at"))
+            _state["version"] = (agg["n"], agg["last"], agg["latest"])
         except Exception:  # noqa: BLE001  (before migrations, e.g. in makemigrations, segment without terms)
-            _state["version"] = (0, None)
+            _state["version"] = (0, None, None)
         _state["checked"] = now
     return _state["version"]
 

@@ -125,3 +125,19 @@ def test_the_tables_follow_the_committees_dictionary(personas):
     tokens, _ = normalize.tokens_and_words(normalize.normalize(text))
     assert "典农河滨" not in tokens
     check_same_as_reference([text, *TEXTS])
+
+
+@pytest.mark.django_db
+def test_a_term_added_after_one_that_was_rolled_back_is_loaded(personas):
+    # The rolled-back term was loaded by this process; the next term can get its id back (SQLite) and the same
+    # count: the dictionary's version must still change.
+    from django.db import transaction
+
+    text = "关于典农河滨水空间与黄河外滩区整治的建议"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.do_add_dictionary_term(personas.district, "典农河滨", actor=personas.office_admin)
+        assert "典农河滨" in normalize.tokens_and_words(normalize.normalize(text))[0]
+        raise RuntimeError("rolled back")
+    actions.do_add_dictionary_term(personas.district, "黄河外滩区", actor=personas.office_admin)
+    tokens, _ = normalize.tokens_and_words(normalize.normalize(text))
+    assert "黄河外滩区" in tokens and "典农河滨" not in tokens
