@@ -195,9 +195,9 @@ def index_tokens(text, *, normalized=False):
 
 def content_words(tokens):
     """The index tokens that are words, for similarity: 3+ characters, or 2 characters that jieba knows (the
-    other two-character tokens are bigrams across word boundaries); no numbers."""
-    freq = _jieba().FREQ
-    return [t for t in tokens if (len(t) >= 3 or (len(t) == 2 and t in freq)) and not t.isdigit()]
+    other two-character tokens are bigrams across word boundaries: ``WordTables.pairs``); no numbers."""
+    pairs = word_tables().pairs
+    return [t for t in tokens if (len(t) >= 3 or (len(t) == 2 and t in pairs)) and not t.isdigit()]
 
 
 def query_terms(text):

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from django.conf import settings
+
 from xieshang.search import actions, normalize
 from xieshang.search.models import DictionaryTerm
 
-SEEDS = Path(__file__).resolve().parents[4].parent / "shared" / "seeds"
+SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"  # as library/tests/test_library.py
 
 
 def reference_dictionary_words(run, freq):
