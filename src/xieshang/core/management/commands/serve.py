@@ -14,11 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("XS_THREADS", "8")))
 
     def handle(self, *args, host, port, threads, **options):
+        from django.core.wsgi import get_wsgi_application
         from waitress import serve
 
-        from config.wsgi import application
-
+        # Static files first: WhiteNoise lists STATIC_ROOT once, when the application is built, so an application
+        # built before the first collectstatic serves none of them (every page unstyled until a restart).
         call_command("collectstatic", interactive=False, verbosity=0)
+        application = get_wsgi_application()
         self.stdout.write(f"Xieshang on http://{host}:{port}/  (static: {settings.STATIC_ROOT})")
         proxy = os.environ.get("XS_TRUSTED_PROXY")
         # Behind a reverse proxy, waitress takes the client address and scheme from the proxy's headers.

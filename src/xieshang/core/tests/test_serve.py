@@ -1,0 +1,28 @@
+"""``xieshang serve``: the production server (waitress + WhiteNoise) serves the static files on its first start."""
+
+import io
+from unittest import mock
+from wsgiref.util import setup_testing_defaults
+
+from django.core.management import call_command
+
+
+def _get(application, path):
+    environ = {"PATH_INFO": path, "SERVER_NAME": "testserver", "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
+    status = []
+    body = b"".join(application(environ, lambda s, headers, exc_info=None: status.append(s)))
+    return status[0], body
+
+
+def test_first_start_with_no_collected_static_files_serves_them(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"  # a fresh checkout: var/static does not exist yet
+    with mock.patch("waitress.serve") as serve:
+        call_command("serve", "--port", "8999", stdout=io.StringIO())
+    application = serve.call_args.args[0]
+    assert serve.call_args.kwargs["port"] == 8999
+    status, body = _get(application, "/static/css/app.css")
+    assert status.startswith("200"), status
+    assert body == (settings.BASE_DIR / "static" / "css" / "app.css").read_bytes()
+    status, _body = _get(application, "/static/css/missing.css")
+    assert status.startswith("404"), status
