@@ -1,6 +1,7 @@
 """``xieshang serve``: the production server (waitress + WhiteNoise) serves the static files on its first start."""
 
 import io
+import re
 from unittest import mock
 from wsgiref.util import setup_testing_defaults
 
@@ -26,3 +27,10 @@ def test_first_start_with_no_collected_static_files_serves_them(settings, tmp_pa
     assert body == (settings.BASE_DIR / "static" / "css" / "app.css").read_bytes()
     status, _body = _get(application, "/static/css/missing.css")
     assert status.startswith("404"), status
+    # Every static file a page links to (style sheet, scripts, icon) is there.
+    status, page = _get(application, "/account/login/")
+    assert status.startswith("200"), status
+    linked = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page.decode()))
+    assert {"/static/css/app.css", "/static/img/favicon.svg", "/static/js/app.js"} <= linked
+    for path in sorted(linked):
+        assert _get(application, path)[0].startswith("200"), path
