@@ -45,6 +45,39 @@ def test_the_seed_speech_imports_cleanly_and_is_found(personas, django_capture_o
     assert [e.object_id for e in query.search(p.member, "區委 政協 民主監督")] == [document.pk]
 
 
+# The same kinds of damage as the seed speech, written for this test so that it runs where ../shared is absent
+# (a clean checkout): a title line and Traditional text with pinyin annotations, placeholders, a paywall notice,
+# a mojibake paragraph and site navigation at the end.
+MESSY_SPEECH = (
+    "標題:在區(qū)委政協(xié)工作會議上的講話 |\n"
+    "同志們:今天召開區(qū)委政協(xié)工作會議,深入學習_總書記關於加強和改進人民政協工作的重要思想。\n"
+    "政協要圍繞全區(qū)中心工作開展專題調研協商,加強民主監督,年度評議部門工作,群眾滿意率提高*%。\n"
+    "推動了政 ……(快文网http://www.example.net省略1460字,正式会员可完整阅读)…… 深刻理解新時代人民政協的使命任務。\n"
+    "指明?si肪丁⒚魅妨巳撾瘛M,也对政协工作提畴h誦履勘晷亂。政协要蛻仰“准”茁汒}沾笫、蛻仰“实”字扭住重点。\n"
+    + "各鄉鎮、街道要充實政協工作力量,做好社情民意信息工作,對反映的問題跟蹤問效,推動解決群眾急難愁盼。\n" * 4
+    + "上一篇:在市政協常委會會議上的講話 下一篇:在縣委政協工作會議上的講話 相關欄目:黨委 政協"
+)
+
+
+def test_a_messy_speech_like_the_seed_imports_cleanly_and_is_found(personas, django_capture_on_commit_callbacks):
+    p = personas
+    with django_capture_on_commit_callbacks(execute=True):
+        document = actions.do_import_document(
+            p.district, kind="speech", upload=SimpleUploadedFile("speech.txt", MESSY_SPEECH.encode()),
+            actor=p.office_admin)
+    assert document.title == "在区委政协工作会议上的讲话"
+    text = document.index_text()
+    assert "(qū)" not in text and "(xié)" not in text and "區" not in text and "政協" not in text
+    assert "省略" not in text and "上一篇" not in text and "相关栏目" not in text
+    assert "肪丁" not in text
+    assert "深刻理解新时代人民政协的使命任务" in text and "跟踪问效" in text
+    assert {"paywall", "navigation", "mojibake", "placeholder"} <= set(document.flag_kinds())
+    assert document.original_text == MESSY_SPEECH
+    assert [e.object_id for e in query.search(p.member, "区委 政协 民主监督")] == [document.pk]
+    assert [e.object_id for e in query.search(p.member, "區委 政協 民主監督")] == [document.pk]
+    assert [e.object_id for e in query.search(p.member, "肪丁")] == []  # the mojibake is not searchable
+
+
 def test_pasted_text_is_imported_and_audited(personas):
     document = actions.do_import_document(personas.district, title="学习资料", kind="study", text="政協章程。",
                                           actor=personas.info_editor)
