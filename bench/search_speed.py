@@ -63,10 +63,14 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="tokenising processes for the bulk indexing")
     parser.add_argument("--defer", action=argparse.BooleanOptionalAction, default=None,
                         help="build the full-text index once after the load (default: when the index is empty)")
+    parser.add_argument("--body-words", default="60-160",
+                        help="words per body, MIN-MAX (default 60-160: about 150-400 characters; a proposal of "
+                             "1,500 characters is about 500-700)")
     parser.add_argument("--replicate-to", type=int, default=0,
                         help="after indexing --items unique items, copy indexed rows in SQL up to this total "
                              "(the index grows to that size; the copies are exact duplicates of tokens)")
     args = parser.parse_args()
+    body_words = tuple(int(n) for n in args.body_words.split("-"))
 
     import django
 
@@ -95,7 +99,7 @@ def main():
 
     existing = SearchEntry.objects.count()
     start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    indexed, elapsed, write_s, cpu_s, generate_s = 0, 0.0, 0.0, {}, None
+    indexed, elapsed, write_s, cpu_s, generate_s, characters = 0, 0.0, 0.0, {}, None, 0
     if not args.keep or existing < args.items:
         from xieshang.search.registry import Doc
 
@@ -108,12 +112,14 @@ def main():
         # drawing them (random words from a 30,000-word table) costs more than indexing them, and in the timed
         # loop it ran in the process that writes the index (until session 5 it was timed with the indexing).
         source = tempfile.TemporaryFile()
+        characters = 0
         t_gen = time.perf_counter()
         for start in range(0, todo, index.BATCH):
             chunk = []
             for i in range(start, min(todo, start + index.BATCH)):
                 title = "关于" + "".join(rng.choices(words, cum_weights=weights, k=rng.randint(2, 4))) + "的建议"
-                chunk.append((i, title, make_text(rng, words, weights, rng.randint(60, 160))))
+                chunk.append((i, title, make_text(rng, words, weights, rng.randint(*body_words))))
+                characters += len(title) + len(chunk[-1][2])
             pickle.dump(chunk, source, protocol=pickle.HIGHEST_PROTOCOL)
         generate_s = time.perf_counter() - t_gen
         source.seek(0)
@@ -232,6 +238,7 @@ def main():
         "indexing_items_per_s": round(indexed / elapsed) if elapsed else None,
         "indexing_s": round(elapsed, 1),
         "texts_generated_before_s": round(generate_s, 1) if generate_s is not None else None,
+        "characters_per_item": round(characters / indexed) if indexed else None,
         "rows_written_s": round(write_s, 1),
         "fulltext_build_s": round(elapsed - write_s, 1),
         "workers": args.workers,
