@@ -5,17 +5,29 @@ import re
 from unittest import mock
 from wsgiref.util import setup_testing_defaults
 
+import pytest
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 
 def _get(application, path):
+    """One GET through the WSGI application, as waitress makes it; the test's database connection is kept open
+    (the handler closes connections around each request, as Django's test client prevents too)."""
     environ = {"PATH_INFO": path, "SERVER_NAME": "testserver", "HTTP_HOST": "testserver"}
     setup_testing_defaults(environ)
     status = []
-    body = b"".join(application(environ, lambda s, headers, exc_info=None: status.append(s)))
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, lambda s, headers, exc_info=None: status.append(s)))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return status[0], body
 
 
+@pytest.mark.django_db
 def test_first_start_with_no_collected_static_files_serves_them(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"  # a fresh checkout: var/static does not exist yet
     with mock.patch("waitress.serve") as serve:
