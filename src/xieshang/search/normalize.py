@@ -174,7 +174,8 @@ def tokens_and_words(norm):
 
     Tokens: every Han character, every bigram of a Han run and the dictionary words of 3+ characters in it
     (:func:`dictionary_words`); each Latin/digit word. Words (for similarity): the tokens that are words: 3+
-    characters, or 2 characters that jieba knows (the other bigrams cross word boundaries); no numbers. Every step
+    characters, or 2 characters that jieba knows (the other bigrams cross word boundaries; 4s, or a committee's 5g);
+    no numbers: the rule of :func:`content_words`. Every step
     runs in C over the whole text (regular expressions, ``dict.fromkeys``, ``filter``); only the 3+ character
     words, a few per text, are looked at one by one.
     """
@@ -184,7 +185,7 @@ def tokens_and_words(norm):
     latin = list(dict.fromkeys(LATIN_RE.findall(norm)))
     tokens = [*dict.fromkeys(HAN_CHAR_RE.findall(norm)), *pairs, *longer, *latin]
     words = [*filter(tables.pairs.__contains__, pairs), *longer,
-             *(w for w in latin if len(w) >= 3 and not w.isdigit())]
+             *(w for w in latin if (len(w) >= 3 or w in tables.pairs) and not w.isdigit())]
     return tokens, words
 
 

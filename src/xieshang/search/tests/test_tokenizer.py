@@ -57,7 +57,9 @@ def reference_tokens_and_words(norm):
                     words.extend(longer)
         else:
             tokens.append(run)
-            if len(run) >= 3 and not run.isdigit():
+            # The old code took Latin words of 3+ characters only; now, as content_words always did, also the
+            # 2-character ones jieba knows (4s, or a committee's term 5G).
+            if (len(run) >= 3 or (len(run) == 2 and run in freq)) and not run.isdigit():
                 words.append(run)
     return list(dict.fromkeys(tokens)), list(dict.fromkeys(words))
 
@@ -66,7 +68,7 @@ TEXTS = [
     "关于加强老旧小区改造的建议",
     "住房和城乡建设局牵头,PM2.5监测。中华人民共和国成立七十周年",
     "加強民主監督和民主评议,計程車與軟體產業 2025年第3季度 covid-19 区(qū)委",
-    "河", "政协", "中华人民", "", "a b 12 abc 123",
+    "河", "政协", "中华人民", "", "a b 12 abc 123", "4S店的售后服务 ok 12 pc",
 ]
 
 
@@ -127,6 +129,17 @@ def test_the_tables_follow_the_committees_dictionary(personas):
     tokens, _ = normalize.tokens_and_words(normalize.normalize(text))
     assert "典农河滨" not in tokens
     check_same_as_reference([text, *TEXTS])
+
+
+@pytest.mark.django_db
+def test_two_character_latin_words_jieba_knows_are_words(personas):
+    # The stored words followed a narrower rule than content_words: 4S and a committee's 5G were left out.
+    assert "4s" in normalize.tokens_and_words(normalize.normalize("4S店的售后服务"))[1]
+    text = "关于加快5G基站建设的建议"
+    assert "5g" not in normalize.tokens_and_words(normalize.normalize(text))[1]
+    actions.do_add_dictionary_term(personas.district, "5G", actor=personas.office_admin)
+    tokens, words = normalize.tokens_and_words(normalize.normalize(text))
+    assert "5g" in words and words == normalize.content_words(tokens)
 
 
 @pytest.mark.django_db
