@@ -112,7 +112,6 @@ def main():
         # drawing them (random words from a 30,000-word table) costs more than indexing them, and in the timed
         # loop it ran in the process that writes the index (until session 5 it was timed with the indexing).
         source = tempfile.TemporaryFile()
-        characters = 0
         t_gen = time.perf_counter()
         for start in range(0, todo, index.BATCH):
             chunk = []
